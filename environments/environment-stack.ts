@@ -1,0 +1,115 @@
+import { DataAwsEcsCluster } from "@cdktf/provider-aws/lib/data-aws-ecs-cluster";
+import { DataAwsSecurityGroups } from "@cdktf/provider-aws/lib/data-aws-security-groups";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { ScheduledJob } from "../modules/scheduled-job/scheduled-job";
+import { EnvironmentConfig, NetworkConfig, validateEnvironmentConfig } from "./environment-config";
+
+export interface EnvironmentStackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * One environment (dev, stg, prod) as one Terraform stack named after it: provider, state
+ * backend, cluster, network look-ups and the environment's jobs.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  readonly clusterArn: string;
+  readonly jobs: readonly ScheduledJob[];
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id);
+    const config = props.config;
+    validateEnvironmentConfig(config);
+    this.config = config;
+
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      allowedAccountIds: [config.accountId],
+      defaultTags: [
+        {
+          tags: {
+            ...config.defaultTags,
+            Environment: config.name,
+            ManagedBy: "cdktf",
+          },
+        },
+      ],
+    });
+    this.configureBackend(config);
+
+    this.clusterArn = this.cluster(config);
+    const network = this.network(config.network);
+    this.jobs = config.jobs.map(
+      (job) =>
+        new ScheduledJob(this, job.jobName, {
+          ...job,
+          clusterArn: this.clusterArn,
+          subnetIds: network.subnetIds,
+          securityGroupIds: network.securityGroupIds,
+          region: config.region,
+        }),
+    );
+    for (const job of this.jobs) {
+      new TerraformOutput(this, `${job.jobName}-task-definition-arn`, {
+        value: job.taskDefinitionArn,
+        description: `Task definition (with revision) of job ${job.jobName}`,
+      });
+      if (job.logGroupName) {
+        new TerraformOutput(this, `${job.jobName}-log-group-name`, {
+          value: job.logGroupName,
+          description: `Log group of job ${job.jobName}`,
+        });
+      }
+    }
+  }
+
+  private configureBackend(config: EnvironmentConfig): void {
+    const { s3, local } = config.backend;
+    if (s3) {
+      const backend = new S3Backend(this, {
+        bucket: s3.bucket,
+        key: `${s3.keyPrefix ?? "ecs-scheduled-batch"}/${config.name}.tfstate`,
+        region: s3.region ?? config.region,
+        encrypt: true,
+        kmsKeyId: s3.kmsKeyId,
+      });
+      // S3 native state locking; cdktf 0.21's S3Backend has no field for it.
+      backend.addOverride("use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: local?.path ?? `terraform.${config.name}.tfstate` });
+    }
+  }
+
+  private cluster(config: EnvironmentConfig): string {
+    if (config.cluster.create) {
+      return new EcsCluster(this, "Cluster", {
+        name: config.cluster.create.name,
+        setting: [{ name: "containerInsights", value: "enabled" }],
+      }).arn;
+    }
+    return new DataAwsEcsCluster(this, "Cluster", { clusterName: config.cluster.existing!.name })
+      .arn;
+  }
+
+  private network(network: NetworkConfig): { subnetIds: string[]; securityGroupIds: string[] } {
+    const vpcFilter = network.vpcId ? [{ name: "vpc-id", values: [network.vpcId] }] : [];
+    const tagFilters = (tags: Readonly<Record<string, string>>) =>
+      Object.entries(tags).map(([key, value]) => ({ name: `tag:${key}`, values: [value] }));
+    const subnetIds = network.subnetTags
+      ? new DataAwsSubnets(this, "Subnets", {
+          filter: [...vpcFilter, ...tagFilters(network.subnetTags)],
+        }).ids
+      : [...network.subnetIds!];
+    const securityGroupIds = network.securityGroupTags
+      ? new DataAwsSecurityGroups(this, "SecurityGroups", {
+          filter: [...vpcFilter, ...tagFilters(network.securityGroupTags)],
+        }).ids
+      : [...network.securityGroupIds!];
+    return { subnetIds, securityGroupIds };
+  }
+}

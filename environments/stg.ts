@@ -1,0 +1,27 @@
+import { EnvironmentConfig } from "./environment-config";
+
+/**
+ * stg: the network is looked up by tags, so the config survives a VPC rebuild. The account
+ * and bucket below are placeholders: replace them with your own.
+ */
+export const stg: EnvironmentConfig = {
+  name: "stg",
+  region: "ap-northeast-1",
+  accountId: "222222222222",
+  network: {
+    subnetTags: { Tier: "private" },
+    securityGroupTags: { Role: "batch" },
+  },
+  cluster: { create: { name: "batch-stg" } },
+  backend: { s3: { bucket: "example-tfstate-stg-222222222222" } },
+  defaultTags: { Project: "ecs-scheduled-batch", Owner: "platform" },
+  jobs: [
+    {
+      jobName: "example-batch",
+      description: "important batch process",
+      scheduleExpression: "cron(0 * * * ? *)",
+      container: { image: "alpine:3.20", command: ["/bin/date"] },
+      logGroupName: "/ecs-scheduled-tasks/example",
+    },
+  ],
+};

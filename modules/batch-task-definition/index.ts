@@ -1,0 +1,2 @@
+export * from "./batch-task-definition";
+export * from "./container-definition";

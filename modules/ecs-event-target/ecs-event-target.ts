@@ -1,0 +1,140 @@
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { Construct } from "constructs";
+import {
+  isUnresolved,
+  validateField,
+  validateIntegerRange,
+  validateNotEmpty,
+} from "../validation/construct-validation";
+import { validateTargetId } from "../validation/names";
+
+/**
+ * How EventBridge retries a RunTask call that failed (throttling, no capacity, bad network
+ * settings). It never sees a container's exit code: a job that ran and failed is not retried.
+ */
+export interface TargetRetryPolicy {
+  /** How many times to retry a failed RunTask call (0-185).
+   * @default 185 */
+  readonly maximumRetryAttempts?: number;
+  /** How long a scheduled run may wait to start before it is dropped, or sent to the
+   * dead-letter queue (60-86400 s). A run that starts an hour late is rarely what a batch wants.
+   * @default 3600 */
+  readonly maximumEventAgeSeconds?: number;
+}
+
+export interface EcsEventTargetProps {
+  /** Name of the EventBridge rule that fires the target. */
+  readonly ruleName: string;
+  /** Target id: 1-64 letters, digits, `.`, `-`, `_`.
+   * @default the rule name */
+  readonly targetId?: string;
+  /** ARN of the ECS cluster the task runs in. */
+  readonly clusterArn: string;
+  /** ARN of the task definition to run (with revision, or a family ARN for the latest revision). */
+  readonly taskDefinitionArn: string;
+  /** ARN of the role EventBridge assumes to call RunTask. */
+  readonly roleArn: string;
+  /** Subnets of the task's network interface: private subnets. */
+  readonly subnetIds: readonly string[];
+  /** Security groups of the task's network interface.
+   * @default the VPC's default security group */
+  readonly securityGroupIds?: readonly string[];
+  /** Whether the task gets a public IP. Keep batch jobs in private subnets with a NAT or VPC
+   * endpoints instead.
+   * @default false */
+  readonly assignPublicIp?: boolean;
+  /** Fargate platform version: `LATEST` or a version such as `1.4.0` (the book's `1.3.0` too).
+   * @default "LATEST" */
+  readonly platformVersion?: string;
+  /** Number of tasks each firing starts (1-10).
+   * @default 1 */
+  readonly taskCount?: number;
+  /** Copy the task definition's tags to the task.
+   * @default true */
+  readonly propagateTags?: boolean;
+  /** Add ECS managed tags (cluster and service names) to the task.
+   * @default true */
+  readonly enableEcsManagedTags?: boolean;
+  /** Retries of failed RunTask calls.
+   * @default 185 attempts within 3600 s */
+  readonly retryPolicy?: TargetRetryPolicy;
+  /** ARN of an SQS queue that receives runs that could not be started. Its queue policy must
+   * allow `events.amazonaws.com` to `sqs:SendMessage` with `aws:SourceArn` = the rule ARN.
+   * @default no dead-letter queue */
+  readonly deadLetterQueueArn?: string;
+}
+
+const PLATFORM_VERSION = /^(LATEST|[0-9]+\.[0-9]+\.[0-9]+)$/;
+
+/**
+ * An EventBridge target that runs an ECS task on Fargate (`aws_cloudwatch_event_target` with
+ * `ecs_target`), in awsvpc networking without a public IP by default.
+ */
+export class EcsEventTarget extends Construct {
+  /** The `aws_cloudwatch_event_target`. */
+  readonly resource: CloudwatchEventTarget;
+
+  constructor(scope: Construct, id: string, props: EcsEventTargetProps) {
+    super(scope, id);
+    const targetId = props.targetId ?? (isUnresolved(props.ruleName) ? undefined : props.ruleName);
+    validateField(this, "targetId", targetId, validateTargetId);
+    validateNotEmpty(this, "subnetIds", props.subnetIds);
+    validateField(this, "platformVersion", props.platformVersion, (version) => {
+      if (!PLATFORM_VERSION.test(version)) {
+        throw new Error(
+          `'${version}' is not a Fargate platform version: write 'LATEST' or e.g. '1.4.0'`,
+        );
+      }
+    });
+    validateIntegerRange(this, "taskCount", props.taskCount, 1, 10);
+    validateIntegerRange(
+      this,
+      "retryPolicy.maximumRetryAttempts",
+      props.retryPolicy?.maximumRetryAttempts,
+      0,
+      185,
+    );
+    validateIntegerRange(
+      this,
+      "retryPolicy.maximumEventAgeSeconds",
+      props.retryPolicy?.maximumEventAgeSeconds,
+      60,
+      86400,
+    );
+    validateField(this, "deadLetterQueueArn", props.deadLetterQueueArn, (arn) => {
+      if (!/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn)) {
+        throw new Error(`'${arn}' is not an SQS queue ARN`);
+      }
+      if (arn.endsWith(".fifo")) {
+        throw new Error(
+          `'${arn}' is a FIFO queue: EventBridge dead-letter queues must be standard queues`,
+        );
+      }
+    });
+
+    this.resource = new CloudwatchEventTarget(this, "Resource", {
+      rule: props.ruleName,
+      targetId,
+      arn: props.clusterArn,
+      roleArn: props.roleArn,
+      ecsTarget: {
+        launchType: "FARGATE",
+        platformVersion: props.platformVersion ?? "LATEST",
+        taskCount: props.taskCount ?? 1,
+        taskDefinitionArn: props.taskDefinitionArn,
+        propagateTags: props.propagateTags === false ? undefined : "TASK_DEFINITION",
+        enableEcsManagedTags: props.enableEcsManagedTags ?? true,
+        networkConfiguration: {
+          subnets: [...props.subnetIds],
+          securityGroups: props.securityGroupIds ? [...props.securityGroupIds] : undefined,
+          assignPublicIp: props.assignPublicIp ?? false,
+        },
+      },
+      retryPolicy: {
+        maximumRetryAttempts: props.retryPolicy?.maximumRetryAttempts ?? 185,
+        maximumEventAgeInSeconds: props.retryPolicy?.maximumEventAgeSeconds ?? 3600,
+      },
+      deadLetterConfig: props.deadLetterQueueArn ? { arn: props.deadLetterQueueArn } : undefined,
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./iam-role";
+export * from "./policy-document";

@@ -1,0 +1,43 @@
+import { Fn } from "cdktf";
+import { isUnresolved } from "../validation/construct-validation";
+
+/**
+ * `arn:...:task-definition/FAMILY:*` from a task definition ARN with or without revision.
+ * ECS no longer honours RunTask permissions on a family ARN without a revision (since
+ * October 2024), so grants need the `:*` wildcard.
+ */
+export function familyRevisionsArn(taskDefinitionArn: string): string {
+  if (isUnresolved(taskDefinitionArn)) {
+    return Fn.replace(taskDefinitionArn, "/(:[0-9]+)?$/", ":*");
+  }
+  return taskDefinitionArn.replace(/(:[0-9]+)?$/, ":*");
+}
+
+/** `arn:...:task/CLUSTER/*`, the ARNs of the tasks a cluster runs, from the cluster's ARN. */
+export function clusterTasksArn(clusterArn: string): string {
+  if (isUnresolved(clusterArn)) {
+    return `${Fn.replace(clusterArn, ":cluster/", ":task/")}/*`;
+  }
+  return `${clusterArn.replace(":cluster/", ":task/")}/*`;
+}
+
+const ECR_IMAGE =
+  /^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9._/-]+?)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/;
+
+/**
+ * The ECR repository ARN an image URI is pulled from, `undefined` for images from other
+ * registries (Docker Hub, ECR Public, ...), and `unknown` for images that are references
+ * resolved at apply time.
+ */
+export function ecrRepositoryArnOfImage(image: string): string | undefined | "unknown" {
+  if (isUnresolved(image)) {
+    return "unknown";
+  }
+  const match = ECR_IMAGE.exec(image);
+  if (!match) {
+    return undefined;
+  }
+  const [, account, region, china, repository] = match;
+  const partition = china ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+}

@@ -1,0 +1,3 @@
+export * from "./arns";
+export * from "./job-policies";
+export * from "./scheduled-job";

@@ -1,0 +1,369 @@
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { Annotations, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import {
+  BatchTaskDefinition,
+  CpuArchitecture,
+} from "../batch-task-definition/batch-task-definition";
+import {
+  AwsLogsLogging,
+  BatchContainer,
+  ContainerOptions,
+  secretArn,
+} from "../batch-task-definition/container-definition";
+import { TargetRetryPolicy, EcsEventTarget } from "../ecs-event-target/ecs-event-target";
+import { IamRole } from "../iam-role/iam-role";
+import { JobLogGroup } from "../job-log-group/job-log-group";
+import { ScheduleRule } from "../schedule-rule/schedule-rule";
+import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
+import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
+import { validateIamRoleName, validateRuleName } from "../validation/names";
+import { ecrRepositoryArnOfImage, familyRevisionsArn } from "./arns";
+import { eventsRolePolicy, executionRolePolicy } from "./job-policies";
+
+/** The job's own container: the one whose exit code is the job's result. */
+export interface JobContainer extends ContainerOptions {
+  /** @default the job name */
+  readonly name?: string;
+}
+
+/** A helper container beside the job's container (a log router, a proxy, ...). */
+export interface SidecarContainer extends ContainerOptions {
+  readonly name: string;
+  /** A sidecar is not essential by default, so it cannot end the job early.
+   * @default false */
+  readonly essential?: boolean;
+}
+
+/** A task definition managed outside this construct (escape hatch). */
+export interface ExistingTaskDefinition {
+  /** ARN of the task definition, with revision (or a family ARN to run the latest revision). */
+  readonly taskDefinitionArn: string;
+  /** Its execution role, which the events role may pass. */
+  readonly executionRoleArn: string;
+  /** Its task role, which the events role may pass.
+   * @default the task definition has no task role */
+  readonly taskRoleArn?: string;
+}
+
+/** A log group managed outside this construct (escape hatch). */
+export interface ExistingLogGroup {
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+}
+
+export interface ScheduledJobProps {
+  /** Name of the job: names its rule, target, task definition family, log group and roles.
+   * 1-64 letters, digits, `.`, `-`, `_` (and short enough for `<jobName>-execution`). */
+  readonly jobName: string;
+  /** What the job does, for people. @default no description */
+  readonly description?: string;
+  /** When the job runs: `rate(value unit)` or six-field `cron(...)` in UTC. */
+  readonly scheduleExpression: string;
+  /** Whether the schedule fires. @default true */
+  readonly enabled?: boolean;
+
+  /** ARN of the ECS cluster the job runs in. */
+  readonly clusterArn: string;
+  /** Subnets of the job's tasks: private subnets. */
+  readonly subnetIds: readonly string[];
+  /** @default the VPC's default security group */
+  readonly securityGroupIds?: readonly string[];
+  /** @default false */
+  readonly assignPublicIp?: boolean;
+  /** @default "LATEST" */
+  readonly platformVersion?: string;
+  /** Tasks started per run (1-10). @default 1 */
+  readonly taskCount?: number;
+  /** Retries of failed RunTask calls. @default 185 attempts within 3600 s */
+  readonly retryPolicy?: TargetRetryPolicy;
+  /** SQS queue for runs that could not be started. @default none */
+  readonly deadLetterQueueArn?: string;
+
+  /** The job's container. Required unless `taskDefinition` is given. */
+  readonly container?: JobContainer;
+  /** Containers beside the job's own. @default none */
+  readonly sidecars?: readonly SidecarContainer[];
+  /** CPU units. @default 256 */
+  readonly cpu?: number;
+  /** Memory in MiB. @default 512 */
+  readonly memoryMiB?: number;
+  /** @default "X86_64" */
+  readonly cpuArchitecture?: CpuArchitecture;
+  /** Ephemeral storage in GiB (21-200). @default 20 */
+  readonly ephemeralStorageGiB?: number;
+  /** Role the job's code runs as. @default no task role */
+  readonly taskRoleArn?: string;
+  /** ECR repositories the execution role may pull from.
+   * @default the repositories of the images, read from their URIs */
+  readonly ecrRepositoryArns?: readonly string[];
+
+  /** @default `/ecs-scheduled-tasks/<jobName>` */
+  readonly logGroupName?: string;
+  /** @default 180 */
+  readonly logRetentionDays?: number;
+  /** @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
+  /** @default "batch" */
+  readonly logStreamPrefix?: string;
+  /** Region of the log group, for the awslogs driver. @default the provider's region */
+  readonly region?: string;
+
+  /** Escape hatch: the role EventBridge assumes, instead of a least-privilege one made here.
+   * @default a role allowed to run only this job */
+  readonly eventsRoleArn?: string;
+  /** Escape hatch: run this task definition instead of one made from `container`.
+   * @default a task definition made here */
+  readonly taskDefinition?: ExistingTaskDefinition;
+  /** Escape hatch: write to this log group instead of one made here.
+   * @default a log group made here */
+  readonly logGroup?: ExistingLogGroup;
+
+  /** @default no tags beyond the provider's default tags */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A batch job on ECS Fargate, started on a schedule: its log group, execution role, task
+ * definition, schedule rule, event target and a least-privilege events role.
+ */
+export class ScheduledJob extends Construct {
+  readonly jobName: string;
+  /** Name of the container whose exit code is the job's result, when known. */
+  readonly jobContainerName?: string;
+  readonly rule: ScheduleRule;
+  readonly target: EcsEventTarget;
+  readonly logGroup?: JobLogGroup;
+  readonly executionRole?: IamRole;
+  readonly taskDefinition?: BatchTaskDefinition;
+  readonly eventsRole?: IamRole;
+  readonly taskDefinitionArn: string;
+  readonly executionRoleArn: string;
+  readonly taskRoleArn?: string;
+  readonly eventsRoleArn: string;
+  readonly logGroupName?: string;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    this.jobName = props.jobName;
+    this.validateProps(props);
+    const tags = props.tags;
+
+    let taskDefinitionArn: string;
+    let executionRoleArn: string;
+    if (props.taskDefinition) {
+      taskDefinitionArn = props.taskDefinition.taskDefinitionArn;
+      executionRoleArn = props.taskDefinition.executionRoleArn;
+      this.taskRoleArn = props.taskDefinition.taskRoleArn;
+    } else {
+      const container = props.container!;
+      this.logGroup = props.logGroup
+        ? undefined
+        : new JobLogGroup(this, "LogGroup", {
+            jobName: props.jobName,
+            logGroupName: props.logGroupName,
+            retentionDays: props.logRetentionDays,
+            kmsKeyArn: props.logKmsKeyArn,
+            tags,
+          });
+      const log = props.logGroup ?? this.logGroup!;
+      this.logGroupName = log.logGroupName;
+      const logging: AwsLogsLogging = {
+        logGroupName: log.logGroupName,
+        region: props.region ?? providerRegion(this),
+        streamPrefix: props.logStreamPrefix,
+      };
+      const jobContainerName = container.name ?? props.jobName;
+      this.jobContainerName = jobContainerName;
+      const containers: BatchContainer[] = [
+        { ...container, name: jobContainerName, essential: true, logging },
+        ...(props.sidecars ?? []).map((s) => ({ ...s, essential: s.essential ?? false, logging })),
+      ];
+
+      this.executionRole = new IamRole(this, "ExecutionRole", {
+        name: `${props.jobName}-execution`,
+        identifier: "ecs-tasks.amazonaws.com",
+        description: `ECS execution role of batch job ${props.jobName}: image pull, logs, secrets`,
+        policy: executionRolePolicy({
+          logGroupArn: log.logGroupArn,
+          ecrRepositoryArns: props.ecrRepositoryArns ?? this.ecrRepositoriesOf(containers),
+          ssmParameterArns: secretArnsOf(containers, "ssm"),
+          secretsManagerSecretArns: secretArnsOf(containers, "secretsmanager"),
+        }),
+        tags,
+      });
+      executionRoleArn = this.executionRole.roleArn;
+      this.taskRoleArn = props.taskRoleArn;
+      this.taskDefinition = new BatchTaskDefinition(this, "TaskDefinition", {
+        family: props.jobName,
+        cpu: props.cpu,
+        memoryMiB: props.memoryMiB,
+        cpuArchitecture: props.cpuArchitecture,
+        ephemeralStorageGiB: props.ephemeralStorageGiB,
+        executionRoleArn,
+        taskRoleArn: props.taskRoleArn,
+        containers,
+        tags,
+      });
+      taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
+    }
+    this.taskDefinitionArn = taskDefinitionArn;
+    this.executionRoleArn = executionRoleArn;
+
+    if (props.eventsRoleArn) {
+      this.eventsRoleArn = props.eventsRoleArn;
+    } else {
+      this.eventsRole = new IamRole(this, "EventsRole", {
+        name: `${props.jobName}-events`,
+        identifier: "events.amazonaws.com",
+        description: `EventBridge role that starts batch job ${props.jobName} and nothing else`,
+        policy: eventsRolePolicy({
+          clusterArn: props.clusterArn,
+          // Every revision of the family, so a run keeps working while a new revision deploys.
+          taskDefinitionRevisionsArn: this.taskDefinition
+            ? `${this.taskDefinition.familyArn}:*`
+            : familyRevisionsArn(taskDefinitionArn),
+          passRoleArns: [executionRoleArn, ...(this.taskRoleArn ? [this.taskRoleArn] : [])],
+        }),
+        tags,
+      });
+      this.eventsRoleArn = this.eventsRole.roleArn;
+    }
+
+    this.rule = new ScheduleRule(this, "Rule", {
+      name: props.jobName,
+      description: props.description,
+      scheduleExpression: props.scheduleExpression,
+      enabled: props.enabled,
+      tags,
+    });
+    this.target = new EcsEventTarget(this, "Target", {
+      ruleName: this.rule.ruleName,
+      targetId: props.jobName,
+      clusterArn: props.clusterArn,
+      taskDefinitionArn,
+      roleArn: this.eventsRoleArn,
+      subnetIds: props.subnetIds,
+      securityGroupIds: props.securityGroupIds,
+      assignPublicIp: props.assignPublicIp,
+      platformVersion: props.platformVersion,
+      taskCount: props.taskCount,
+      retryPolicy: props.retryPolicy,
+      deadLetterQueueArn: props.deadLetterQueueArn,
+    });
+    if (props.assignPublicIp) {
+      Annotations.of(this).addWarning(
+        `${props.jobName}: assignPublicIp is true; batch jobs belong in private subnets with a NAT gateway or VPC endpoints`,
+      );
+    }
+  }
+
+  private ecrRepositoriesOf(containers: readonly BatchContainer[]): string[] {
+    const arns = containers.map((c) => ecrRepositoryArnOfImage(c.image));
+    if (arns.includes("unknown")) {
+      Annotations.of(this).addWarning(
+        `${this.jobName}: an image is a reference resolved at apply time, so the execution role may pull from any ECR repository; set ecrRepositoryArns to scope it`,
+      );
+      return ["*"];
+    }
+    return [...new Set(arns.filter((arn): arn is string => arn !== undefined))].sort();
+  }
+
+  private validateProps(props: ScheduledJobProps): void {
+    validateField(this, "jobName", props.jobName, (name) => {
+      validateRuleName(name);
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+        throw new Error(
+          `'${name}' names a task definition family too, so it may contain only letters, digits, '-' and '_'`,
+        );
+      }
+      validateIamRoleName(`${name}-execution`);
+    });
+    const taskOptions = [
+      "container",
+      "sidecars",
+      "cpu",
+      "memoryMiB",
+      "cpuArchitecture",
+      "ephemeralStorageGiB",
+      "taskRoleArn",
+      "ecrRepositoryArns",
+      "logGroupName",
+      "logRetentionDays",
+      "logKmsKeyArn",
+      "logStreamPrefix",
+      "logGroup",
+    ] as const;
+    if (props.taskDefinition) {
+      const clash = taskOptions.find((option) => props[option] !== undefined);
+      if (clash) {
+        invalid(
+          this,
+          clash,
+          "give either taskDefinition or the task's own settings (container, cpu, logs, ...), not both",
+        );
+      }
+    } else if (!props.container) {
+      invalid(this, "container", "the job needs a container (or an existing taskDefinition)");
+    }
+    if (props.logGroup) {
+      const clash = (["logGroupName", "logRetentionDays", "logKmsKeyArn"] as const).find(
+        (o) => props[o] !== undefined,
+      );
+      if (clash) {
+        invalid(
+          this,
+          clash,
+          "it configures a log group made here, but logGroup names an existing one",
+        );
+      }
+    }
+    this.validatePlatformVersion(props);
+  }
+
+  /** Fargate features that platform version 1.3.0 and older lack. */
+  private validatePlatformVersion(props: ScheduledJobProps): void {
+    const version = props.platformVersion;
+    if (version === undefined || isUnresolved(version) || version === "LATEST") {
+      return;
+    }
+    const [major, minor] = version.split(".").map(Number);
+    if (major > 1 || (major === 1 && minor >= 4)) {
+      return;
+    }
+    const needs140 = [
+      FARGATE_TASK_SIZES.find((s) => s.cpu === props.cpu)?.needsPlatform140
+        ? `cpu ${props.cpu}`
+        : undefined,
+      props.cpuArchitecture === "ARM64" ? "cpuArchitecture ARM64" : undefined,
+      props.ephemeralStorageGiB !== undefined ? "ephemeralStorageGiB" : undefined,
+    ].filter((x) => x !== undefined);
+    if (needs140.length > 0) {
+      invalid(
+        this,
+        "platformVersion",
+        `'${version}' does not support ${needs140.join(", ")}: use '1.4.0' or 'LATEST'`,
+      );
+    }
+  }
+}
+
+function secretArnsOf(
+  containers: readonly BatchContainer[],
+  service: "ssm" | "secretsmanager",
+): string[] {
+  const arns = containers.flatMap((c) =>
+    Object.values(c.secrets ?? {})
+      .filter((s) => "ssmParameterArn" in s === (service === "ssm"))
+      .map(secretArn),
+  );
+  return [...new Set(arns)].sort();
+}
+
+/** The region of the stack's AWS provider, from one `aws_region` data source per stack. */
+function providerRegion(scope: Construct): string {
+  const stack = TerraformStack.of(scope);
+  const id = "ScheduledJobProviderRegion";
+  const existing = stack.node.tryFindChild(id) as DataAwsRegion | undefined;
+  return (existing ?? new DataAwsRegion(stack, id)).region;
+}
