@@ -1,22 +1,36 @@
-import { Fn } from "cdktf";
+import { Fn, TerraformLocal } from "cdktf";
+import { Construct } from "constructs";
 import { isUnresolved } from "../validation/construct-validation";
+
+/**
+ * A Terraform expression as a local value. Policies are JSON text, and an expression with
+ * quoted arguments inside that text would make it unreadable JSON for people and scanners;
+ * a reference to a local keeps it plain.
+ */
+function asLocal(scope: Construct, id: string, expression: string): string {
+  return new TerraformLocal(scope, id, expression).asString;
+}
 
 /**
  * `arn:...:task-definition/FAMILY:*` from a task definition ARN with or without revision.
  * ECS no longer honours RunTask permissions on a family ARN without a revision (since
  * October 2024), so grants need the `:*` wildcard.
  */
-export function familyRevisionsArn(taskDefinitionArn: string): string {
+export function familyRevisionsArn(scope: Construct, taskDefinitionArn: string): string {
   if (isUnresolved(taskDefinitionArn)) {
-    return Fn.replace(taskDefinitionArn, "/(:[0-9]+)?$/", ":*");
+    return asLocal(
+      scope,
+      "TaskDefinitionRevisionsArn",
+      Fn.replace(taskDefinitionArn, "/(:[0-9]+)?$/", ":*"),
+    );
   }
   return taskDefinitionArn.replace(/(:[0-9]+)?$/, ":*");
 }
 
 /** `arn:...:task/CLUSTER/*`, the ARNs of the tasks a cluster runs, from the cluster's ARN. */
-export function clusterTasksArn(clusterArn: string): string {
+export function clusterTasksArn(scope: Construct, clusterArn: string): string {
   if (isUnresolved(clusterArn)) {
-    return `${Fn.replace(clusterArn, ":cluster/", ":task/")}/*`;
+    return asLocal(scope, "ClusterTasksArn", `${Fn.replace(clusterArn, ":cluster/", ":task/")}/*`);
   }
   return `${clusterArn.replace(":cluster/", ":task/")}/*`;
 }

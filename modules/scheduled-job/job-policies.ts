@@ -1,9 +1,10 @@
 import { PolicyDocument, PolicyStatement } from "../iam-role/policy-document";
-import { clusterTasksArn } from "./arns";
 
 /** What the events role's policy is scoped to. */
 export interface EventsRoleScope {
   readonly clusterArn: string;
+  /** `arn:...:task/CLUSTER/*`: the tasks of the cluster (see clusterTasksArn). */
+  readonly clusterTasksArn: string;
   /** `arn:...:task-definition/FAMILY:*`: every revision of the job's family (see familyRevisionsArn). */
   readonly taskDefinitionRevisionsArn: string;
   /** The task's execution role and, if any, task role: the only roles it may pass. */
@@ -32,7 +33,7 @@ export function eventsRolePolicy(scope: EventsRoleScope): PolicyDocument {
       {
         sid: "TagTasksAtLaunch",
         actions: ["ecs:TagResource"],
-        resources: [clusterTasksArn(scope.clusterArn)],
+        resources: [scope.clusterTasksArn],
         conditions: { StringEquals: { "ecs:CreateAction": "RunTask" } },
       },
     ],

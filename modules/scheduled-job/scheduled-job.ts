@@ -18,7 +18,7 @@ import { ScheduleRule } from "../schedule-rule/schedule-rule";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
 import { validateIamRoleName, validateRuleName } from "../validation/names";
-import { ecrRepositoryArnOfImage, familyRevisionsArn } from "./arns";
+import { clusterTasksArn, ecrRepositoryArnOfImage, familyRevisionsArn } from "./arns";
 import { eventsRolePolicy, executionRolePolicy } from "./job-policies";
 
 /** The job's own container: the one whose exit code is the job's result. */
@@ -222,7 +222,8 @@ export class ScheduledJob extends Construct {
           // Every revision of the family, so a run keeps working while a new revision deploys.
           taskDefinitionRevisionsArn: this.taskDefinition
             ? `${this.taskDefinition.familyArn}:*`
-            : familyRevisionsArn(taskDefinitionArn),
+            : familyRevisionsArn(this, taskDefinitionArn),
+          clusterTasksArn: clusterTasksArn(this, props.clusterArn),
           passRoleArns: [executionRoleArn, ...(this.taskRoleArn ? [this.taskRoleArn] : [])],
         }),
         tags,

@@ -82,7 +82,7 @@ export function validateScheduleExpression(expression: string): void {
       "at(...) is a one-time expression of EventBridge Scheduler; a rule accepts only rate(value unit) or cron(...)",
     );
   }
-  if (expression.trim().split(/\s+/).length >= 5) {
+  if (!/[()]/.test(expression) && expression.split(/\s+/).length >= 5) {
     fail(
       `a bare cron line is not accepted; write cron(...) with six fields, e.g. '${suggestSixFieldCron(expression.trim().split(/\s+/))}'`,
     );
@@ -227,6 +227,9 @@ function checkCronTerm(name: CronFieldName, rule: CronFieldRule, term: string): 
       );
     }
   }
+  if (name === "day-of-week" && term.includes("/")) {
+    return `'${term}' uses '/', which day-of-week does not take (it takes , - * ? L #); list the days instead, e.g. MON,WED,FRI`;
+  }
   if (/[LW#]/.test(withoutNames(rule, term))) {
     const allowed: Partial<Record<CronFieldName, string>> = {
       "day-of-month": "L, LW and nW",
@@ -268,11 +271,44 @@ function withoutNames(rule: CronFieldRule, term: string): string {
 /** Turns five Unix cron fields into the six-field EventBridge form, for error messages. */
 function suggestSixFieldCron(fields: string[]): string {
   const [minutes, hours, dayOfMonth, month, dayOfWeek] = fields;
-  // Unix numbers days 0-7 from Sunday (0 and 7 both Sunday); EventBridge numbers them 1-7.
-  const unixDow = (dow: string) => dow.replace(/\b[0-7]\b/g, (d) => String((Number(d) % 7) + 1));
   const days =
     dayOfWeek === "*" || dayOfWeek === "?"
       ? [dayOfMonth === "?" ? "*" : dayOfMonth, "?"]
-      : ["?", unixDow(dayOfWeek)];
+      : ["?", unixDayOfWeek(dayOfWeek)];
   return `cron(${minutes} ${hours} ${days[0]} ${month} ${days[1]} *)`;
+}
+
+/**
+ * A Unix day-of-week field as an EventBridge one. Unix numbers days 0-7 from Sunday (0 and 7
+ * both Sunday) and takes steps; EventBridge numbers them 1-7 and takes no '/'. So numeric terms
+ * become the list of days they pick (as EventBridge numbers, runs written as ranges); names and
+ * anything else are kept as written.
+ */
+function unixDayOfWeek(dow: string): string {
+  const kept: string[] = [];
+  const days = new Set<number>();
+  for (const term of dow.split(",")) {
+    const match = /^(?:(\*)|([0-7])(?:-([0-7]))?)(?:\/([1-9][0-9]*))?$/.exec(term);
+    if (!match) {
+      kept.push(term);
+      continue;
+    }
+    const [, star, from, to, step] = match;
+    const first = star ? 0 : Number(from);
+    const last = to !== undefined ? Number(to) : star || step ? 7 : first;
+    for (let day = first; day <= last; day += Number(step ?? 1)) {
+      days.add((day % 7) + 1);
+    }
+  }
+  const sorted = [...days].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) {
+      j++;
+    }
+    runs.push(j > i ? `${sorted[i]}-${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return [...runs, ...kept].join(",");
 }

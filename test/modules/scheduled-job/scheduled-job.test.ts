@@ -1,0 +1,587 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { ScheduledJob, ScheduledJobProps } from "../../../modules";
+import { emptyStack, resourcesOf, statementsOf, synthesize, TerraformJson } from "../../synth";
+
+const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+
+const BOOK_JOB: ScheduledJobProps = {
+  jobName: "example-batch",
+  description: "important batch process",
+  scheduleExpression: "cron(*/2 * * * ? *)",
+  clusterArn: CLUSTER,
+  subnetIds: ["subnet-0123456789abcdef0"],
+  securityGroupIds: ["sg-0123456789abcdef0"],
+  region: "ap-northeast-1",
+  container: { image: "alpine:3.20", command: ["/bin/date"] },
+  logGroupName: "/ecs-scheduled-tasks/example",
+};
+
+function jobJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
+  return synthesize((scope) => new ScheduledJob(scope, "job", { ...BOOK_JOB, ...props })).json;
+}
+
+/**
+ * The resource of a type made by the construct at `path` below the stack, e.g.
+ * "job/EventsRole/Policy" (a construct's main resource, id "Resource", is at its own path).
+ */
+function resourceAt(json: TerraformJson, type: string, path: string): Record<string, unknown> {
+  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
+  if (!found) {
+    throw new Error(`no ${type} at ${path}`);
+  }
+  return found[1];
+}
+
+const ref = (type: string, path: string, attribute: string) =>
+  new RegExp(`^\\$\\{${type.replace(/\./g, "\\.")}\\.${path}_[0-9A-F]+\\.${attribute}\\}`);
+
+describe("ScheduledJob", () => {
+  describe("given the book's sample job", () => {
+    const { text, json } = synthesize((scope) => new ScheduledJob(scope, "job", BOOK_JOB));
+
+    it("creates exactly the job's resources", () => {
+      expect(Object.keys(json.resource ?? {}).sort()).toEqual([
+        "aws_cloudwatch_event_rule",
+        "aws_cloudwatch_event_target",
+        "aws_cloudwatch_log_group",
+        "aws_ecs_task_definition",
+        "aws_iam_policy",
+        "aws_iam_role",
+        "aws_iam_role_policy_attachment",
+      ]);
+      expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(2);
+    });
+
+    it("creates the log group with the book's name and 180 days' retention", () => {
+      expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+        name: "/ecs-scheduled-tasks/example",
+        retention_in_days: 180,
+      });
+    });
+
+    it("creates the task definition with the job name as family and awslogs into the group", () => {
+      expect(text).toHaveResourceWithProperties(EcsTaskDefinition, {
+        family: "example-batch",
+        cpu: "256",
+        memory: "512",
+      });
+      const task = resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition");
+      expect(task.execution_role_arn).toMatch(ref("aws_iam_role", "job_ExecutionRole", "arn"));
+      const [container] = JSON.parse(task.container_definitions as string);
+      expect(container).toMatchObject({
+        name: "example-batch",
+        image: "alpine:3.20",
+        command: ["/bin/date"],
+        essential: true,
+      });
+      expect(container.logConfiguration).toEqual({
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": expect.stringMatching(
+            ref("aws_cloudwatch_log_group", "job_LogGroup", "name"),
+          ),
+          "awslogs-region": "ap-northeast-1",
+          "awslogs-stream-prefix": "batch",
+        },
+      });
+    });
+
+    it("creates the rule and a target that runs this revision in the cluster", () => {
+      expect(text).toHaveResourceWithProperties(CloudwatchEventRule, {
+        name: "example-batch",
+        description: "important batch process",
+        schedule_expression: "cron(*/2 * * * ? *)",
+      });
+      expect(text).toHaveResourceWithProperties(CloudwatchEventTarget, {
+        target_id: "example-batch",
+        arn: CLUSTER,
+      });
+      const target = resourceAt(json, "aws_cloudwatch_event_target", "job/Target");
+      expect(target.rule).toMatch(ref("aws_cloudwatch_event_rule", "job_Rule", "name"));
+      expect(target.role_arn).toMatch(ref("aws_iam_role", "job_EventsRole", "arn"));
+      expect(target.ecs_target).toMatchObject({
+        task_definition_arn: expect.stringMatching(
+          ref("aws_ecs_task_definition", "job_TaskDefinition", "arn"),
+        ),
+        network_configuration: {
+          subnets: ["subnet-0123456789abcdef0"],
+          security_groups: ["sg-0123456789abcdef0"],
+          assign_public_ip: false,
+        },
+      });
+    });
+
+    describe("the events role", () => {
+      const role = resourceAt(json, "aws_iam_role", "job/EventsRole");
+      const statements = statementsOf(
+        resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
+      );
+
+      it("is assumed by EventBridge only", () => {
+        expect(role.name).toBe("example-batch-events");
+        expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+          {
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ]);
+      });
+
+      it("does not use the AWS managed AmazonEC2ContainerServiceEventsRole", () => {
+        expect(text).not.toContain("AmazonEC2ContainerServiceEventsRole");
+        expect(role).not.toHaveProperty("managed_policy_arns");
+      });
+
+      it("has exactly three statements", () => {
+        expect(statements.map((s) => s.Sid)).toEqual([
+          "RunThisJobsTaskDefinition",
+          "PassThisJobsRolesToEcsTasks",
+          "TagTasksAtLaunch",
+        ]);
+        expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
+      });
+
+      it("may run every revision of this job's family, in this cluster only", () => {
+        const [runTask] = statements;
+        expect(runTask.Action).toEqual(["ecs:RunTask"]);
+        expect(runTask.Resource).toHaveLength(1);
+        expect(runTask.Resource[0]).toMatch(
+          /^\$\{aws_ecs_task_definition\.job_TaskDefinition_[0-9A-F]+\.arn_without_revision\}:\*$/,
+        );
+        expect(runTask.Condition).toEqual({ ArnEquals: { "ecs:cluster": CLUSTER } });
+      });
+
+      it("may pass only this job's execution role, and only to ECS tasks", () => {
+        const passRole = statements[1];
+        expect(passRole.Action).toEqual(["iam:PassRole"]);
+        expect(passRole.Resource).toEqual([
+          expect.stringMatching(ref("aws_iam_role", "job_ExecutionRole", "arn")),
+        ]);
+        expect(passRole.Condition).toEqual({
+          StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+        });
+      });
+
+      it("may tag only tasks of this cluster, and only while RunTask creates them", () => {
+        const tag = statements[2];
+        expect(tag.Action).toEqual(["ecs:TagResource"]);
+        expect(tag.Resource).toEqual(["arn:aws:ecs:ap-northeast-1:123456789012:task/batch/*"]);
+        expect(tag.Condition).toEqual({ StringEquals: { "ecs:CreateAction": "RunTask" } });
+      });
+
+      it("has no wildcard resource anywhere", () => {
+        for (const statement of statements) {
+          expect(statement.Resource).not.toContain("*");
+        }
+      });
+    });
+
+    describe("the execution role", () => {
+      const role = resourceAt(json, "aws_iam_role", "job/ExecutionRole");
+      const statements = statementsOf(
+        resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+      );
+
+      it("is assumed by ECS tasks only", () => {
+        expect(role.name).toBe("example-batch-execution");
+        expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({
+          Service: "ecs-tasks.amazonaws.com",
+        });
+      });
+
+      it("may only write to the job's log group when the image is not from ECR", () => {
+        expect(statements).toEqual([
+          {
+            Sid: "WriteJobLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [
+              expect.stringMatching(
+                /^\$\{aws_cloudwatch_log_group\.job_LogGroup_[0-9A-F]+\.arn\}:log-stream:\*$/,
+              ),
+            ],
+          },
+        ]);
+      });
+    });
+  });
+
+  it("pulls only from the ECR repositories of its images", () => {
+    const json = jobJson({
+      container: { image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/batch/job:1a2b3c4" },
+      sidecars: [
+        {
+          name: "proxy",
+          image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/proxy@sha256:" + "a".repeat(64),
+        },
+        { name: "hub", image: "public.ecr.aws/docker/library/busybox:latest" },
+      ],
+    });
+    const statements = statementsOf(
+      resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+    );
+    expect(statements.find((s) => s.Sid === "AuthenticateToEcr")).toEqual({
+      Sid: "AuthenticateToEcr",
+      Effect: "Allow",
+      Action: ["ecr:GetAuthorizationToken"],
+      Resource: ["*"],
+    });
+    expect(statements.find((s) => s.Sid === "PullJobImages")).toEqual({
+      Sid: "PullJobImages",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage",
+      ],
+      Resource: [
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/batch/job",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/proxy",
+      ],
+    });
+  });
+
+  it("pulls from the repositories given in ecrRepositoryArns instead", () => {
+    const repository = "arn:aws:ecr:ap-northeast-1:123456789012:repository/job";
+    const json = jobJson({ ecrRepositoryArns: [repository] });
+    const statements = statementsOf(
+      resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+    );
+    expect(statements.find((s) => s.Sid === "PullJobImages")?.Resource).toEqual([repository]);
+  });
+
+  it("warns, and may pull from any repository, when an image is only known at apply time", () => {
+    const stack = emptyStack();
+    const image = new TerraformVariable(stack, "image", { type: "string" }).stringValue;
+    const job = new ScheduledJob(stack, "job", { ...BOOK_JOB, container: { image } });
+    expect(warningsOf(job)).toEqual([
+      expect.stringMatching(
+        /an image is a reference resolved at apply time.*set ecrRepositoryArns/,
+      ),
+    ]);
+  });
+
+  it("may read exactly the job's secrets", () => {
+    const ssm = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/batch/db-password";
+    const secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:batch/api-AbCdEf";
+    const json = jobJson({
+      container: {
+        image: "alpine:3.20",
+        secrets: {
+          DB_PASSWORD: { ssmParameterArn: ssm },
+          API_TOKEN: { secretsManagerSecretArn: secret, jsonKey: "token" },
+          API_USER: { secretsManagerSecretArn: secret, jsonKey: "user" },
+        },
+      },
+    });
+    const statements = statementsOf(
+      resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+    );
+    expect(statements.find((s) => s.Sid === "ReadJobParameters")).toMatchObject({
+      Action: ["ssm:GetParameters"],
+      Resource: [ssm],
+    });
+    expect(statements.find((s) => s.Sid === "ReadJobSecrets")).toMatchObject({
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [secret],
+    });
+  });
+
+  it("lets the events role pass the task role too, when the job has one", () => {
+    const taskRoleArn = "arn:aws:iam::123456789012:role/example-batch-task";
+    const json = jobJson({ taskRoleArn });
+    const task = resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition");
+    expect(task.task_role_arn).toBe(taskRoleArn);
+    const passRole = statementsOf(
+      resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
+    )[1];
+    expect(passRole.Resource).toEqual([
+      expect.stringMatching(ref("aws_iam_role", "job_ExecutionRole", "arn")),
+      taskRoleArn,
+    ]);
+  });
+
+  it("names the log group /ecs-scheduled-tasks/<job> by default", () => {
+    const json = jobJson({ logGroupName: undefined });
+    expect(resourceAt(json, "aws_cloudwatch_log_group", "job/LogGroup").name).toBe(
+      "/ecs-scheduled-tasks/example-batch",
+    );
+  });
+
+  it("adds sidecars as non-essential containers logging to the same group", () => {
+    const json = jobJson({
+      sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }],
+      logStreamPrefix: "nightly",
+    });
+    const containers = JSON.parse(
+      resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition")
+        .container_definitions as string,
+    );
+    expect(
+      containers.map((c: { name: string; essential: boolean }) => [c.name, c.essential]),
+    ).toEqual([
+      ["example-batch", true],
+      ["proxy", false],
+    ]);
+    expect(containers[1].logConfiguration.options["awslogs-stream-prefix"]).toBe("nightly");
+  });
+
+  it("reads the region from the provider when none is given", () => {
+    const { text, json } = synthesize((scope) => {
+      new ScheduledJob(scope, "a", { ...BOOK_JOB, jobName: "a", region: undefined });
+      new ScheduledJob(scope, "b", { ...BOOK_JOB, jobName: "b", region: undefined });
+    });
+    expect(text).toHaveDataSource(DataAwsRegion);
+    expect(Object.keys(json.data?.aws_region ?? {})).toHaveLength(1);
+    const [container] = JSON.parse(
+      resourceAt(json, "aws_ecs_task_definition", "a/TaskDefinition")
+        .container_definitions as string,
+    );
+    expect(container.logConfiguration.options["awslogs-region"]).toMatch(
+      /^\$\{data\.aws_region\.ScheduledJobProviderRegion\.region\}$/,
+    );
+  });
+
+  it("passes schedule, network and target settings through", () => {
+    const json = jobJson({
+      enabled: false,
+      platformVersion: "1.4.0",
+      taskCount: 2,
+      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 600 },
+      deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:dlq",
+      cpu: 1024,
+      memoryMiB: 2048,
+      cpuArchitecture: "ARM64",
+      ephemeralStorageGiB: 50,
+      logRetentionDays: 30,
+      tags: { CostCenter: "batch" },
+    });
+    expect(resourceAt(json, "aws_cloudwatch_event_rule", "job/Rule")).toMatchObject({
+      state: "DISABLED",
+      tags: { CostCenter: "batch" },
+    });
+    expect(resourceAt(json, "aws_cloudwatch_event_target", "job/Target")).toMatchObject({
+      ecs_target: { platform_version: "1.4.0", task_count: 2 },
+      retry_policy: { maximum_retry_attempts: 3, maximum_event_age_in_seconds: 600 },
+      dead_letter_config: { arn: "arn:aws:sqs:ap-northeast-1:123456789012:dlq" },
+    });
+    expect(resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition")).toMatchObject({
+      cpu: "1024",
+      memory: "2048",
+      runtime_platform: { cpu_architecture: "ARM64" },
+      ephemeral_storage: { size_in_gib: 50 },
+      tags: { CostCenter: "batch" },
+    });
+    expect(resourceAt(json, "aws_cloudwatch_log_group", "job/LogGroup").retention_in_days).toBe(30);
+    expect(resourceAt(json, "aws_iam_role", "job/EventsRole").tags).toEqual({
+      CostCenter: "batch",
+    });
+  });
+
+  it("warns when the job gets a public IP", () => {
+    const job = new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, assignPublicIp: true });
+    expect(warningsOf(job)).toEqual([
+      expect.stringMatching(/assignPublicIp is true; batch jobs belong in private subnets/),
+    ]);
+  });
+
+  describe("escape hatches", () => {
+    it("uses an existing events role and creates none", () => {
+      const eventsRoleArn = "arn:aws:iam::123456789012:role/shared-events";
+      const json = jobJson({ eventsRoleArn });
+      expect(Object.values(resourcesOf(json, "aws_iam_role")).map((r) => r.name)).toEqual([
+        "example-batch-execution",
+      ]);
+      expect(resourceAt(json, "aws_cloudwatch_event_target", "job/Target").role_arn).toBe(
+        eventsRoleArn,
+      );
+    });
+
+    it("runs an existing task definition: no log group, execution role or task definition made here", () => {
+      const taskDefinition = {
+        taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:7",
+        executionRoleArn: "arn:aws:iam::123456789012:role/legacy-execution",
+        taskRoleArn: "arn:aws:iam::123456789012:role/legacy-task",
+      };
+      const { text, json } = synthesize(
+        (scope) =>
+          new ScheduledJob(scope, "job", {
+            jobName: "legacy",
+            scheduleExpression: "rate(1 day)",
+            clusterArn: CLUSTER,
+            subnetIds: ["subnet-0123456789abcdef0"],
+            taskDefinition,
+          }),
+      );
+      expect(text).not.toHaveResource(EcsTaskDefinition);
+      expect(text).not.toHaveResource(CloudwatchLogGroup);
+      expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(1);
+      expect(text).toHaveResourceWithProperties(IamRole, { name: "legacy-events" });
+      expect(
+        resourceAt(json, "aws_cloudwatch_event_target", "job/Target").ecs_target,
+      ).toMatchObject({
+        task_definition_arn: taskDefinition.taskDefinitionArn,
+      });
+      const [runTask, passRole] = statementsOf(
+        resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
+      );
+      expect(runTask.Resource).toEqual([
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:*",
+      ]);
+      expect(passRole.Resource).toEqual([
+        taskDefinition.executionRoleArn,
+        taskDefinition.taskRoleArn,
+      ]);
+    });
+
+    it("scopes RunTask to the family of an existing task definition known only at apply time", () => {
+      const { json } = synthesize((scope) => {
+        const arn = new TerraformVariable(scope, "task_definition_arn", { type: "string" })
+          .stringValue;
+        new ScheduledJob(scope, "job", {
+          jobName: "legacy",
+          scheduleExpression: "rate(1 day)",
+          clusterArn: CLUSTER,
+          subnetIds: ["subnet-0123456789abcdef0"],
+          taskDefinition: {
+            taskDefinitionArn: arn,
+            executionRoleArn: "arn:aws:iam::123456789012:role/x",
+          },
+        });
+      });
+      const [runTask] = statementsOf(
+        resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
+      );
+      expect(localBehind(json, runTask.Resource[0])).toBe(
+        '${replace(var.task_definition_arn, "/(:[0-9]+)?$/", ":*")}',
+      );
+    });
+
+    it("writes to an existing log group and creates none", () => {
+      const logGroup = {
+        logGroupName: "/shared/batch",
+        logGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/shared/batch",
+      };
+      const json = jobJson({ logGroupName: undefined, logGroup });
+      expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual({});
+      const [container] = JSON.parse(
+        resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition")
+          .container_definitions as string,
+      );
+      expect(container.logConfiguration.options["awslogs-group"]).toBe("/shared/batch");
+      const [writeLogs] = statementsOf(
+        resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+      );
+      expect(writeLogs.Resource).toEqual([`${logGroup.logGroupArn}:log-stream:*`]);
+    });
+
+    it("derives the task ARNs to tag from a cluster known only at apply time", () => {
+      const { json } = synthesize((scope) => {
+        const clusterArn = new TerraformVariable(scope, "cluster_arn", { type: "string" })
+          .stringValue;
+        new ScheduledJob(scope, "job", { ...BOOK_JOB, clusterArn });
+      });
+      const tag = statementsOf(
+        resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
+      )[2];
+      expect(tag.Resource).toHaveLength(1);
+      expect(localBehind(json, tag.Resource[0])).toBe(
+        '${replace(var.cluster_arn, ":cluster/", ":task/")}/*',
+      );
+    });
+  });
+
+  describe("rejects at synth time, naming the job and the field", () => {
+    it.each<[string, Partial<ScheduledJobProps>, RegExp]>([
+      [
+        "a Unix cron line",
+        { scheduleExpression: "cron(*/2 * * * *)" },
+        /test\/job\/Rule: scheduleExpression: schedule expression 'cron\(\*\/2 \* \* \* \*\)'.*cron\(\*\/2 \* \* \* \? \*\)/,
+      ],
+      [
+        "a job name with a dot (not a task family)",
+        { jobName: "example.batch" },
+        /test\/job: jobName: 'example.batch' names a task definition family too/,
+      ],
+      [
+        "a job name too long for its role names",
+        { jobName: "j".repeat(60) },
+        /test\/job: jobName: IAM role name 'j{60}-execution' has 70 characters: at most 64/,
+      ],
+      [
+        "a Fargate size that does not exist",
+        { cpu: 512, memoryMiB: 512 },
+        /test\/job\/TaskDefinition: cpu\/memoryMiB: Fargate task size cpu=512 memory=512 MiB is not valid/,
+      ],
+      ["no container", { container: undefined }, /test\/job: container: the job needs a container/],
+      [
+        "a task definition and a container",
+        {
+          taskDefinition: {
+            taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/x:1",
+            executionRoleArn: "arn:aws:iam::123456789012:role/x",
+          },
+        },
+        /test\/job: container: give either taskDefinition or the task's own settings/,
+      ],
+      [
+        "an existing log group and a retention for a new one",
+        {
+          logGroupName: undefined,
+          logRetentionDays: 30,
+          logGroup: {
+            logGroupName: "/x",
+            logGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/x",
+          },
+        },
+        /test\/job: logRetentionDays: it configures a log group made here, but logGroup names an existing one/,
+      ],
+      [
+        "ARM64 on platform 1.3.0",
+        { platformVersion: "1.3.0", cpuArchitecture: "ARM64" },
+        /test\/job: platformVersion: '1.3.0' does not support cpuArchitecture ARM64: use '1.4.0' or 'LATEST'/,
+      ],
+      [
+        "8 vCPU on platform 1.3.0",
+        { platformVersion: "1.3.0", cpu: 8192, memoryMiB: 16384 },
+        /'1.3.0' does not support cpu 8192/,
+      ],
+      [
+        "ephemeral storage on platform 1.3.0",
+        { platformVersion: "1.3.0", ephemeralStorageGiB: 30 },
+        /'1.3.0' does not support ephemeralStorageGiB/,
+      ],
+      ["no subnets", { subnetIds: [] }, /test\/job\/Target: subnetIds: it is empty/],
+    ])("%s", (_, overrides, message) => {
+      expect(() => new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, ...overrides })).toThrow(
+        message,
+      );
+    });
+
+    it("accepts the book's platform 1.3.0 for a job that needs nothing newer", () => {
+      expect(
+        () => new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, platformVersion: "1.3.0" }),
+      ).not.toThrow();
+    });
+  });
+});
+
+/** The expression of the Terraform local that a `${local.NAME}` reference points at. */
+function localBehind(json: TerraformJson, reference: string): unknown {
+  const name = /^\$\{local\.([A-Za-z0-9_-]+)\}$/.exec(reference)?.[1];
+  expect(name).toBeDefined();
+  return json.locals?.[name!];
+}
+
+function warningsOf(scope: Construct): string[] {
+  return scope.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+}
