@@ -296,6 +296,10 @@ function unixDayOfWeek(dow: string): string {
     const [, star, from, to, step] = match;
     const first = star ? 0 : Number(from);
     const last = to !== undefined ? Number(to) : star || step ? 7 : first;
+    if (last < first) {
+      kept.push(term);
+      continue;
+    }
     for (let day = first; day <= last; day += Number(step ?? 1)) {
       days.add((day % 7) + 1);
     }
