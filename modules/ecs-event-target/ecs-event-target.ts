@@ -22,18 +22,8 @@ export interface TargetRetryPolicy {
   readonly maximumEventAgeSeconds?: number;
 }
 
-export interface EcsEventTargetProps {
-  /** Name of the EventBridge rule that fires the target. */
-  readonly ruleName: string;
-  /** Target id: 1-64 letters, digits, `.`, `-`, `_`.
-   * @default the rule name */
-  readonly targetId?: string;
-  /** ARN of the ECS cluster the task runs in. */
-  readonly clusterArn: string;
-  /** ARN of the task definition to run (with revision, or a family ARN for the latest revision). */
-  readonly taskDefinitionArn: string;
-  /** ARN of the role EventBridge assumes to call RunTask. */
-  readonly roleArn: string;
+/** How each run of a job is started on Fargate: network, platform, count and start retries. */
+export interface FargateRunOptions {
   /** Subnets of the task's network interface: private subnets. */
   readonly subnetIds: readonly string[];
   /** Security groups of the task's network interface.
@@ -62,6 +52,20 @@ export interface EcsEventTargetProps {
    * allow `events.amazonaws.com` to `sqs:SendMessage` with `aws:SourceArn` = the rule ARN.
    * @default no dead-letter queue */
   readonly deadLetterQueueArn?: string;
+}
+
+export interface EcsEventTargetProps extends FargateRunOptions {
+  /** Name of the EventBridge rule that fires the target. */
+  readonly ruleName: string;
+  /** Target id: 1-64 letters, digits, `.`, `-`, `_`.
+   * @default the rule name */
+  readonly targetId?: string;
+  /** ARN of the ECS cluster the task runs in. */
+  readonly clusterArn: string;
+  /** ARN of the task definition to run (with revision, or a family ARN for the latest revision). */
+  readonly taskDefinitionArn: string;
+  /** ARN of the role EventBridge assumes to call RunTask. */
+  readonly roleArn: string;
 }
 
 const PLATFORM_VERSION = /^(LATEST|[0-9]+\.[0-9]+\.[0-9]+)$/;

@@ -11,7 +11,7 @@ import {
   ContainerOptions,
   secretArn,
 } from "../batch-task-definition/container-definition";
-import { TargetRetryPolicy, EcsEventTarget } from "../ecs-event-target/ecs-event-target";
+import { EcsEventTarget, FargateRunOptions } from "../ecs-event-target/ecs-event-target";
 import { IamRole } from "../iam-role/iam-role";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { ScheduleRule } from "../schedule-rule/schedule-rule";
@@ -52,7 +52,8 @@ export interface ExistingLogGroup {
   readonly logGroupArn: string;
 }
 
-export interface ScheduledJobProps {
+/** A job: its schedule, its task, and how each run starts ({@link FargateRunOptions}). */
+export interface ScheduledJobProps extends FargateRunOptions {
   /** Name of the job: names its rule, target, task definition family, log group and roles.
    * 1-64 letters, digits, `.`, `-`, `_` (and short enough for `<jobName>-execution`). */
   readonly jobName: string;
@@ -65,20 +66,6 @@ export interface ScheduledJobProps {
 
   /** ARN of the ECS cluster the job runs in. */
   readonly clusterArn: string;
-  /** Subnets of the job's tasks: private subnets. */
-  readonly subnetIds: readonly string[];
-  /** @default the VPC's default security group */
-  readonly securityGroupIds?: readonly string[];
-  /** @default false */
-  readonly assignPublicIp?: boolean;
-  /** @default "LATEST" */
-  readonly platformVersion?: string;
-  /** Tasks started per run (1-10). @default 1 */
-  readonly taskCount?: number;
-  /** Retries of failed RunTask calls. @default 185 attempts within 3600 s */
-  readonly retryPolicy?: TargetRetryPolicy;
-  /** SQS queue for runs that could not be started. @default none */
-  readonly deadLetterQueueArn?: string;
 
   /** The job's container. Required unless `taskDefinition` is given. */
   readonly container?: JobContainer;
@@ -239,18 +226,12 @@ export class ScheduledJob extends Construct {
       tags,
     });
     this.target = new EcsEventTarget(this, "Target", {
+      ...pickRunOptions(props),
       ruleName: this.rule.ruleName,
       targetId: props.jobName,
       clusterArn: props.clusterArn,
       taskDefinitionArn,
       roleArn: this.eventsRoleArn,
-      subnetIds: props.subnetIds,
-      securityGroupIds: props.securityGroupIds,
-      assignPublicIp: props.assignPublicIp,
-      platformVersion: props.platformVersion,
-      taskCount: props.taskCount,
-      retryPolicy: props.retryPolicy,
-      deadLetterQueueArn: props.deadLetterQueueArn,
     });
     if (props.assignPublicIp) {
       Annotations.of(this).addWarning(
@@ -347,6 +328,21 @@ export class ScheduledJob extends Construct {
       );
     }
   }
+}
+
+/** The run options of a job's props, to hand to the target that starts its runs. */
+function pickRunOptions(props: ScheduledJobProps): FargateRunOptions {
+  return {
+    subnetIds: props.subnetIds,
+    securityGroupIds: props.securityGroupIds,
+    assignPublicIp: props.assignPublicIp,
+    platformVersion: props.platformVersion,
+    taskCount: props.taskCount,
+    propagateTags: props.propagateTags,
+    enableEcsManagedTags: props.enableEcsManagedTags,
+    retryPolicy: props.retryPolicy,
+    deadLetterQueueArn: props.deadLetterQueueArn,
+  };
 }
 
 function secretArnsOf(
