@@ -149,9 +149,10 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     if (backend.s3.region !== undefined && !REGION.test(backend.s3.region)) {
       fail("backend.s3.region", `'${backend.s3.region}' is not an AWS region name`);
     }
+    // Terraform's S3 backend rejects keys that start or end with '/' or contain '//'.
     if (
       backend.s3.keyPrefix !== undefined &&
-      !/^[A-Za-z0-9!_.*'()/-]+$/.test(backend.s3.keyPrefix)
+      !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(backend.s3.keyPrefix)
     ) {
       fail("backend.s3.keyPrefix", `'${backend.s3.keyPrefix}' must be a plain S3 key prefix`);
     }
@@ -223,7 +224,8 @@ function checkTags(
     );
   }
   for (const [key, value] of Object.entries(tags)) {
-    if (key.length === 0 || key.length > 128 || key.startsWith("aws:")) {
+    // A selector only matches tags: AWS's own (aws:cloudformation:stack-name, ...) may be matched.
+    if (key.length === 0 || key.length > 128 || (!options.selector && key.startsWith("aws:"))) {
       fail(field, `tag key '${key}' must be 1-128 characters and not start with 'aws:'`);
     }
     if (typeof value !== "string" || value.length > 256) {

@@ -1,0 +1,469 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DataAwsEcsCluster } from "@cdktf/provider-aws/lib/data-aws-ecs-cluster";
+import { DataAwsSecurityGroups } from "@cdktf/provider-aws/lib/data-aws-security-groups";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformElement, Testing } from "cdktf";
+import {
+  EnvironmentConfig,
+  EnvironmentConfigError,
+  JobConfig,
+} from "../../environments/environment-config";
+import { EnvironmentStack } from "../../environments/environment-stack";
+import { ScheduledJob } from "../../modules/scheduled-job/scheduled-job";
+import {
+  SynthesizedEnvironment,
+  dataSources,
+  eventTarget,
+  containerDefinitions,
+  resources,
+  synthEnvironment,
+} from "./synth-environment";
+
+const job: JobConfig = {
+  jobName: "nightly-report",
+  description: "the nightly report",
+  scheduleExpression: "cron(0 18 * * ? *)",
+  container: { image: "alpine:3.20", command: ["/bin/date"] },
+};
+
+const base: EnvironmentConfig = {
+  name: "dev",
+  region: "eu-west-1",
+  accountId: "123456789012",
+  network: {
+    subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    securityGroupIds: ["sg-0123456789abcdef0"],
+  },
+  cluster: { create: { name: "jobs-dev" } },
+  backend: { s3: { bucket: "state-bucket-123456789012" } },
+  defaultTags: { Project: "reports", CostCenter: "42" },
+  jobs: [job],
+};
+
+describe("EnvironmentStack", () => {
+  describe("provider and S3 backend with defaults", () => {
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment(base);
+    });
+
+    it("configures the AWS provider for the environment's region and account only", () => {
+      expect(env.synth).toHaveProviderWithProperties(AwsProvider, {
+        region: "eu-west-1",
+        allowed_account_ids: ["123456789012"],
+      });
+      expect(env.tf.provider.aws).toHaveLength(1);
+      expect(env.tf.provider.aws[0]).toMatchObject({
+        region: "eu-west-1",
+        allowed_account_ids: ["123456789012"],
+      });
+    });
+
+    it("tags every resource with Environment, ManagedBy and the config's default tags", () => {
+      expect(env.synth).toHaveProviderWithProperties(AwsProvider, {
+        default_tags: [
+          {
+            tags: { Environment: "dev", ManagedBy: "cdktf", Project: "reports", CostCenter: "42" },
+          },
+        ],
+      });
+      expect(env.tf.provider.aws[0].default_tags).toEqual([
+        { tags: { Environment: "dev", ManagedBy: "cdktf", Project: "reports", CostCenter: "42" } },
+      ]);
+    });
+
+    it("keeps the state in S3 under ecs-scheduled-batch/<env>.tfstate, encrypted and locked", () => {
+      expect(env.tf.terraform.backend).toEqual({
+        s3: {
+          bucket: "state-bucket-123456789012",
+          key: "ecs-scheduled-batch/dev.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+    });
+
+    it("exposes the validated config", () => {
+      expect(env.stack.config).toBe(base);
+    });
+  });
+
+  describe("provider without default tags in the config", () => {
+    it("still tags with Environment and ManagedBy", () => {
+      const { tf } = synthEnvironment({ ...base, name: "qa", defaultTags: undefined }, "qa");
+      expect(tf.provider.aws[0].default_tags).toEqual([
+        { tags: { Environment: "qa", ManagedBy: "cdktf" } },
+      ]);
+    });
+  });
+
+  describe("S3 backend with every option", () => {
+    it("uses the bucket, region, key prefix and KMS key of the config", () => {
+      const { tf } = synthEnvironment({
+        ...base,
+        name: "stg",
+        backend: {
+          s3: {
+            bucket: "shared-state",
+            region: "us-east-1",
+            keyPrefix: "teams/batch",
+            kmsKeyId: "alias/tfstate",
+          },
+        },
+      });
+      expect(tf.terraform.backend).toEqual({
+        s3: {
+          bucket: "shared-state",
+          key: "teams/batch/stg.tfstate",
+          region: "us-east-1",
+          kms_key_id: "alias/tfstate",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+    });
+  });
+
+  describe("local backend", () => {
+    it("defaults the path to terraform.<env>.tfstate", () => {
+      const { tf } = synthEnvironment({ ...base, backend: { local: {} } });
+      expect(tf.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
+    });
+
+    it("uses the config's path", () => {
+      const { tf } = synthEnvironment({
+        ...base,
+        backend: { local: { path: "state/dev.tfstate" } },
+      });
+      expect(tf.terraform.backend).toEqual({ local: { path: "state/dev.tfstate" } });
+    });
+  });
+
+  describe("created cluster", () => {
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment(base);
+    });
+
+    it("creates the cluster with Container Insights enabled", () => {
+      expect(env.synth).toHaveResourceWithProperties(EcsCluster, {
+        name: "jobs-dev",
+        setting: [{ name: "containerInsights", value: "enabled" }],
+      });
+      expect(resources(env.tf, "aws_ecs_cluster")).toHaveLength(1);
+    });
+
+    it("does not look up a cluster", () => {
+      expect(dataSources(env.tf, "aws_ecs_cluster")).toEqual([]);
+    });
+
+    it("runs the jobs in the created cluster", () => {
+      expect(eventTarget(env.tf, "nightly-report").arn).toBe("${aws_ecs_cluster.Cluster.arn}");
+      expect(env.stack.clusterArn).toBeDefined();
+    });
+  });
+
+  describe("existing cluster", () => {
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment({ ...base, cluster: { existing: { name: "platform" } } });
+    });
+
+    it("looks the cluster up by name", () => {
+      expect(env.synth).toHaveDataSourceWithProperties(DataAwsEcsCluster, {
+        cluster_name: "platform",
+      });
+      expect(dataSources(env.tf, "aws_ecs_cluster")).toHaveLength(1);
+    });
+
+    it("creates no cluster", () => {
+      expect(resources(env.tf, "aws_ecs_cluster")).toEqual([]);
+    });
+
+    it("runs the jobs in the looked-up cluster, and lets the events role run tasks only there", () => {
+      expect(env.synth).toHaveResourceWithProperties(CloudwatchEventTarget, {
+        target_id: "nightly-report",
+        arn: "${data.aws_ecs_cluster.Cluster.arn}",
+      });
+      const eventsPolicy = resources(env.tf, "aws_iam_policy").find(
+        (p) => p.name === "nightly-report-events",
+      );
+      const policy = eventsPolicy?.policy as string;
+      expect(policy).toContain("data.aws_ecs_cluster.Cluster.arn");
+      expect(policy.replaceAll("data.aws_ecs_cluster.", "")).not.toContain("aws_ecs_cluster.");
+    });
+  });
+
+  describe("network by IDs", () => {
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment(base);
+    });
+
+    it("looks nothing up", () => {
+      expect(dataSources(env.tf, "aws_subnets")).toEqual([]);
+      expect(dataSources(env.tf, "aws_security_groups")).toEqual([]);
+    });
+
+    it("puts the jobs' tasks in the given subnets and security groups", () => {
+      expect(eventTarget(env.tf, "nightly-report").ecs_target).toMatchObject({
+        network_configuration: {
+          subnets: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+          security_groups: ["sg-0123456789abcdef0"],
+          assign_public_ip: false,
+        },
+      });
+    });
+  });
+
+  describe("network by tags in one VPC", () => {
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment({
+        ...base,
+        network: {
+          subnetTags: { Tier: "private", Zone: "batch" },
+          securityGroupTags: { Role: "batch" },
+          vpcId: "vpc-0123456789abcdef0",
+        },
+      });
+    });
+
+    it("looks the subnets up by VPC and tags", () => {
+      expect(env.synth).toHaveDataSourceWithProperties(DataAwsSubnets, {
+        filter: [
+          { name: "vpc-id", values: ["vpc-0123456789abcdef0"] },
+          { name: "tag:Tier", values: ["private"] },
+          { name: "tag:Zone", values: ["batch"] },
+        ],
+      });
+      expect(dataSources(env.tf, "aws_subnets")).toHaveLength(1);
+    });
+
+    it("looks the security groups up by VPC and tags", () => {
+      expect(env.synth).toHaveDataSourceWithProperties(DataAwsSecurityGroups, {
+        filter: [
+          { name: "vpc-id", values: ["vpc-0123456789abcdef0"] },
+          { name: "tag:Role", values: ["batch"] },
+        ],
+      });
+      expect(dataSources(env.tf, "aws_security_groups")).toHaveLength(1);
+    });
+
+    it("puts the jobs' tasks in the looked-up subnets and security groups", () => {
+      expect(eventTarget(env.tf, "nightly-report").ecs_target).toMatchObject({
+        network_configuration: {
+          subnets: "${data.aws_subnets.Subnets.ids}",
+          security_groups: "${data.aws_security_groups.SecurityGroups.ids}",
+        },
+      });
+    });
+  });
+
+  describe("subnets by tags in any VPC, security groups by ID", () => {
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment({
+        ...base,
+        network: {
+          subnetTags: { Tier: "private" },
+          securityGroupIds: ["sg-0123456789abcdef0"],
+        },
+      });
+    });
+
+    it("looks up only the subnets, with tag filters and no vpc-id filter", () => {
+      expect(dataSources(env.tf, "aws_subnets")).toEqual([
+        { filter: [{ name: "tag:Tier", values: ["private"] }] },
+      ]);
+      expect(dataSources(env.tf, "aws_security_groups")).toEqual([]);
+    });
+
+    it("mixes looked-up subnets with the given security groups", () => {
+      expect(eventTarget(env.tf, "nightly-report").ecs_target).toMatchObject({
+        network_configuration: {
+          subnets: "${data.aws_subnets.Subnets.ids}",
+          security_groups: ["sg-0123456789abcdef0"],
+        },
+      });
+    });
+  });
+
+  describe("network by AWS-applied tags", () => {
+    it("filters on aws: tag keys", () => {
+      const { synth } = synthEnvironment({
+        ...base,
+        network: {
+          subnetTags: { "aws:cloudformation:stack-name": "network" },
+          securityGroupIds: ["sg-0123456789abcdef0"],
+        },
+      });
+      expect(synth).toHaveDataSourceWithProperties(DataAwsSubnets, {
+        filter: [{ name: "tag:aws:cloudformation:stack-name", values: ["network"] }],
+      });
+    });
+  });
+
+  describe("jobs", () => {
+    const importer: JobConfig = {
+      jobName: "importer",
+      scheduleExpression: "rate(1 hour)",
+      enabled: false,
+      taskDefinition: {
+        taskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/importer:7",
+        executionRoleArn: "arn:aws:iam::123456789012:role/importer-execution",
+      },
+    };
+    let env: SynthesizedEnvironment;
+    beforeAll(() => {
+      env = synthEnvironment({
+        ...base,
+        jobs: [
+          job,
+          { ...job, jobName: "weekly-report", logGroupName: "/reports/weekly" },
+          importer,
+        ],
+      });
+    });
+
+    it("makes one ScheduledJob per job of the config, in order", () => {
+      expect(env.stack.jobs).toHaveLength(3);
+      expect(env.stack.jobs.every((j) => j instanceof ScheduledJob)).toBe(true);
+      expect(env.stack.jobs.map((j) => j.jobName)).toEqual([
+        "nightly-report",
+        "weekly-report",
+        "importer",
+      ]);
+      expect(env.stack.jobs.map((j) => j.node.id)).toEqual([
+        "nightly-report",
+        "weekly-report",
+        "importer",
+      ]);
+    });
+
+    it("makes one rule and one target per job", () => {
+      expect(resources(env.tf, "aws_cloudwatch_event_rule")).toHaveLength(3);
+      expect(resources(env.tf, "aws_cloudwatch_event_target")).toHaveLength(3);
+      for (const name of ["nightly-report", "weekly-report"]) {
+        expect(env.synth).toHaveResourceWithProperties(CloudwatchEventRule, {
+          name,
+          schedule_expression: "cron(0 18 * * ? *)",
+          state: "ENABLED",
+        });
+      }
+      expect(env.synth).toHaveResourceWithProperties(CloudwatchEventRule, {
+        name: "importer",
+        schedule_expression: "rate(1 hour)",
+        state: "DISABLED",
+      });
+    });
+
+    it.each(["nightly-report", "weekly-report", "importer"])(
+      "targets job %s from its own rule, in the environment's cluster and network",
+      (name) => {
+        const rules = env.tf.resource?.aws_cloudwatch_event_rule ?? {};
+        const ruleId = Object.keys(rules).find((id) => rules[id].name === name);
+        expect(ruleId).toBeDefined();
+        expect(eventTarget(env.tf, name)).toMatchObject({
+          target_id: name,
+          rule: `\${aws_cloudwatch_event_rule.${ruleId}.name}`,
+          arn: "${aws_ecs_cluster.Cluster.arn}",
+          ecs_target: {
+            network_configuration: {
+              subnets: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+              security_groups: ["sg-0123456789abcdef0"],
+            },
+          },
+        });
+      },
+    );
+
+    it("gives the environment's region to the jobs' log configuration", () => {
+      const definitions = resources(env.tf, "aws_ecs_task_definition");
+      expect(definitions).toHaveLength(2);
+      for (const definition of definitions) {
+        expect(containerDefinitions(definition)).toMatchObject([
+          { logConfiguration: { options: { "awslogs-region": "eu-west-1" } } },
+        ]);
+      }
+      expect(dataSources(env.tf, "aws_region")).toEqual([]);
+    });
+
+    it("outputs each job's task definition ARN, and its log group when it has one", () => {
+      const definitions = env.tf.resource?.aws_ecs_task_definition ?? {};
+      const taskDefinitionId = (family: string) =>
+        Object.keys(definitions).find((id) => definitions[id].family === family);
+      const logGroups = env.tf.resource?.aws_cloudwatch_log_group ?? {};
+      const logGroupId = (name: string) =>
+        Object.keys(logGroups).find((id) => logGroups[id].name === name);
+
+      expect(env.tf.output).toEqual({
+        "nightly-report-task-definition-arn": {
+          value: `\${aws_ecs_task_definition.${taskDefinitionId("nightly-report")}.arn}`,
+          description: "Task definition (with revision) of job nightly-report",
+        },
+        "nightly-report-log-group-name": {
+          value: `\${aws_cloudwatch_log_group.${logGroupId("/ecs-scheduled-tasks/nightly-report")}.name}`,
+          description: "Log group of job nightly-report",
+        },
+        "weekly-report-task-definition-arn": {
+          value: `\${aws_ecs_task_definition.${taskDefinitionId("weekly-report")}.arn}`,
+          description: "Task definition (with revision) of job weekly-report",
+        },
+        "weekly-report-log-group-name": {
+          value: `\${aws_cloudwatch_log_group.${logGroupId("/reports/weekly")}.name}`,
+          description: "Log group of job weekly-report",
+        },
+        "importer-task-definition-arn": {
+          value: "arn:aws:ecs:eu-west-1:123456789012:task-definition/importer:7",
+          description: "Task definition (with revision) of job importer",
+        },
+      });
+    });
+  });
+
+  describe("no jobs", () => {
+    it("makes the cluster but no rules, targets or outputs", () => {
+      const { stack, tf } = synthEnvironment({ ...base, jobs: [] });
+      expect(stack.jobs).toEqual([]);
+      expect(resources(tf, "aws_ecs_cluster")).toHaveLength(1);
+      expect(resources(tf, "aws_cloudwatch_event_rule")).toEqual([]);
+      expect(resources(tf, "aws_cloudwatch_event_target")).toEqual([]);
+      expect(tf.output ?? {}).toEqual({});
+    });
+  });
+
+  describe("a bad config", () => {
+    it.each<[string, EnvironmentConfig, RegExp]>([
+      ["a bad region", { ...base, region: "tokyo" }, /^environment 'dev': region: 'tokyo'/],
+      [
+        "both cluster kinds",
+        { ...base, cluster: { create: { name: "a" }, existing: { name: "b" } } },
+        /^environment 'dev': cluster: give either create or existing, not both$/,
+      ],
+      [
+        "duplicate job names",
+        { ...base, jobs: [job, job] },
+        /^environment 'dev': jobs: the job name 'nightly-report' is used twice/,
+      ],
+    ])("throws on %s before any resource, provider or backend is made", (_d, config, message) => {
+      const app = Testing.app();
+      expect(() => new EnvironmentStack(app, "dev", { config })).toThrow(EnvironmentConfigError);
+      expect(() => new EnvironmentStack(Testing.app(), "dev", { config })).toThrow(message);
+      const elements = app.node.findAll().filter((c) => c instanceof TerraformElement);
+      expect(elements).toEqual([]);
+    });
+
+    it("(whereas a good config makes them, in the same kind of app)", () => {
+      const app = Testing.app();
+      new EnvironmentStack(app, "dev", { config: base });
+      const elements = app.node.findAll().filter((c) => c instanceof TerraformElement);
+      expect(elements.some((e) => e instanceof AwsProvider)).toBe(true);
+      expect(elements.some((e) => e instanceof EcsCluster)).toBe(true);
+    });
+  });
+});
