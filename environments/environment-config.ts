@@ -75,6 +75,9 @@ export class EnvironmentConfigError extends Error {
   }
 }
 
+/** Tags every environment stack sets on its resources, which a config may not override. */
+export const STACK_TAG_KEYS: readonly string[] = ["Environment", "ManagedBy"];
+
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -158,6 +161,12 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     }
   }
   checkTags(fail, "defaultTags", config.defaultTags);
+  const reserved = Object.keys(config.defaultTags ?? {}).find((key) =>
+    STACK_TAG_KEYS.includes(key),
+  );
+  if (reserved !== undefined) {
+    fail("defaultTags", `'${reserved}' is set by the stack itself; remove it from defaultTags`);
+  }
 
   if (!Array.isArray(config.jobs)) {
     fail("jobs", "missing: give a list of jobs (it may be empty)");

@@ -6,7 +6,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ScheduledJob } from "../modules/scheduled-job/scheduled-job";
-import { EnvironmentConfig, NetworkConfig, validateEnvironmentConfig } from "./environment-config";
+import {
+  EnvironmentConfig,
+  EnvironmentConfigError,
+  NetworkConfig,
+  validateEnvironmentConfig,
+} from "./environment-config";
 
 export interface EnvironmentStackProps {
   readonly config: EnvironmentConfig;
@@ -25,6 +30,14 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, id);
     const config = props.config;
     validateEnvironmentConfig(config);
+    if (id !== config.name) {
+      // The stack id is what `cdktf deploy <id>` takes; the state key and tags use config.name.
+      throw new EnvironmentConfigError(
+        config.name,
+        "name",
+        `the stack id '${id}' differs: create the stack with the environment's name as its id`,
+      );
+    }
     this.config = config;
 
     new AwsProvider(this, "aws", {

@@ -403,6 +403,11 @@ describe("validateEnvironmentConfig", () => {
 
     // defaultTags
     [
+      "a default tag the stack sets itself",
+      withFields({ defaultTags: { Environment: "production" } }),
+      /^environment 'dev': defaultTags: 'Environment' is set by the stack itself; remove it from defaultTags$/,
+    ],
+    [
       "a default tag with an aws: key",
       withFields({ defaultTags: { Project: "x", "aws:createdBy": "me" } }),
       /^environment 'dev': defaultTags: tag key 'aws:createdBy' must be 1-128 characters and not start with 'aws:'$/,

@@ -458,6 +458,12 @@ describe("EnvironmentStack", () => {
       expect(elements).toEqual([]);
     });
 
+    it("throws when the stack id is not the environment's name", () => {
+      expect(() => new EnvironmentStack(Testing.app(), "production", { config: base })).toThrow(
+        /^environment 'dev': name: the stack id 'production' differs/,
+      );
+    });
+
     it("(whereas a good config makes them, in the same kind of app)", () => {
       const app = Testing.app();
       new EnvironmentStack(app, "dev", { config: base });
