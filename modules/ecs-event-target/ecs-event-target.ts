@@ -1,12 +1,12 @@
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { Construct } from "constructs";
-import {
-  isUnresolved,
-  validateField,
-  validateIntegerRange,
-  validateNotEmpty,
-} from "../validation/construct-validation";
+import { isUnresolved, validateField } from "../validation/construct-validation";
 import { validateTargetId } from "../validation/names";
+import {
+  validateDeadLetterQueueArn,
+  validateFargateTaskRunOptions,
+  validateTargetRetryPolicy,
+} from "./fargate-run-validation";
 
 /**
  * How EventBridge retries a RunTask call that failed (throttling, no capacity, bad network
@@ -68,8 +68,6 @@ export interface EcsEventTargetProps extends FargateRunOptions {
   readonly roleArn: string;
 }
 
-const PLATFORM_VERSION = /^(LATEST|[0-9]+\.[0-9]+\.[0-9]+)$/;
-
 /**
  * An EventBridge target that runs an ECS task on Fargate (`aws_cloudwatch_event_target` with
  * `ecs_target`), in awsvpc networking without a public IP by default.
@@ -82,39 +80,9 @@ export class EcsEventTarget extends Construct {
     super(scope, id);
     const targetId = props.targetId ?? (isUnresolved(props.ruleName) ? undefined : props.ruleName);
     validateField(this, "targetId", targetId, validateTargetId);
-    validateNotEmpty(this, "subnetIds", props.subnetIds);
-    validateField(this, "platformVersion", props.platformVersion, (version) => {
-      if (!PLATFORM_VERSION.test(version)) {
-        throw new Error(
-          `'${version}' is not a Fargate platform version: write 'LATEST' or e.g. '1.4.0'`,
-        );
-      }
-    });
-    validateIntegerRange(this, "taskCount", props.taskCount, 1, 10);
-    validateIntegerRange(
-      this,
-      "retryPolicy.maximumRetryAttempts",
-      props.retryPolicy?.maximumRetryAttempts,
-      0,
-      185,
-    );
-    validateIntegerRange(
-      this,
-      "retryPolicy.maximumEventAgeSeconds",
-      props.retryPolicy?.maximumEventAgeSeconds,
-      60,
-      86400,
-    );
-    validateField(this, "deadLetterQueueArn", props.deadLetterQueueArn, (arn) => {
-      if (!/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn)) {
-        throw new Error(`'${arn}' is not an SQS queue ARN`);
-      }
-      if (arn.endsWith(".fifo")) {
-        throw new Error(
-          `'${arn}' is a FIFO queue: EventBridge dead-letter queues must be standard queues`,
-        );
-      }
-    });
+    validateFargateTaskRunOptions(this, props);
+    validateTargetRetryPolicy(this, props.retryPolicy);
+    validateField(this, "deadLetterQueueArn", props.deadLetterQueueArn, validateDeadLetterQueueArn);
 
     this.resource = new CloudwatchEventTarget(this, "Resource", {
       rule: props.ruleName,

@@ -1,1 +1,2 @@
 export * from "./ecs-event-target";
+export * from "./fargate-run-validation";

@@ -1,2 +1,4 @@
 export * from "./iam-role";
 export * from "./policy-document";
+export * from "./step-functions-statements";
+export * from "./resource-policy";
