@@ -1,0 +1,4 @@
+export * from "./failure-event-pattern";
+export * from "./failure-topic";
+export * from "./job-failure-notification";
+export * from "./result-filter-definition";

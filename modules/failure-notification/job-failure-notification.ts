@@ -1,0 +1,342 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { Construct } from "constructs";
+import { IamRole } from "../iam-role/iam-role";
+import {
+  publishToEncryptedTopicsStatements,
+  stateMachineLoggingStatement,
+  stateMachineTracingStatement,
+} from "../iam-role/step-functions-statements";
+import { JobLogGroup } from "../job-log-group/job-log-group";
+import { validateField } from "../validation/construct-validation";
+import {
+  validateContainerName,
+  validateIamRoleName,
+  validateLogGroupName,
+  validateRuleName,
+  validateTaskFamily,
+} from "../validation/names";
+import { failureMessageInputTransformer, jobFailurePattern } from "./failure-event-pattern";
+import { FailureTopic } from "./failure-topic";
+import { resultFilterDefinition, resultFilterInputTemplate } from "./result-filter-definition";
+
+export interface JobFailureNotificationProps {
+  /** The job, as named in messages; names the rule `<jobName>-failed` and, with sidecars, the
+   * result filter `<jobName>-result-filter`. Letters, digits, `-`, `_`. */
+  readonly jobName: string;
+  /** The environment named in messages, e.g. "prod".
+   * @default no environment in messages */
+  readonly environment?: string;
+  /** ARN of the ECS cluster the job runs in. */
+  readonly clusterArn: string;
+  /** Task definition family = the job name for ScheduledJob. */
+  readonly family: string;
+  /** The job's essential container: its exit code is the job's result. */
+  readonly containerName: string;
+  /** Whether the task has containers besides the job's own; then a result filter reads each
+   * stopped task to find the job container's exit code (see {@link jobFailurePattern}). */
+  readonly hasSidecars: boolean;
+  /** The job's log group, for the link in messages. */
+  readonly logGroupName: string;
+  /** The awslogs stream prefix of the job's containers.
+   * @default "batch" */
+  readonly logStreamPrefix?: string;
+  /** Region of the log group, for the link in messages. */
+  readonly region: string;
+  /** Where notices go: every delivery topic, each in its format. */
+  readonly topic: FailureTopic;
+  /** Name of the schedule rule that starts the job: a CloudWatch alarm on its FailedInvocations
+   * metric (RunTask failed: capacity, IAM, bad subnet) notifies the same topic.
+   * @default no invocation alarm */
+  readonly scheduleRuleName?: string;
+  /** An SQS dead-letter queue of the job's schedule: an alarm when it holds messages (a run could
+   * not be started even after retries).
+   * @default no alarm */
+  readonly deadLetterQueueName?: string;
+  /** @default no tags beyond the provider's default tags */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9_-]+$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+const STREAM_PREFIX = /^[A-Za-z0-9._/-]{1,256}$/;
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** Messages are EventBridge templates: `<` `>` mark placeholders, quotes and backslashes escape. */
+const ENVIRONMENT = /^[^<>"\\\p{Cc}]{1,64}$/u;
+
+/** The resources of a result filter. */
+interface ResultFilter {
+  readonly stateMachine: SfnStateMachine;
+  readonly role: IamRole;
+  readonly eventsRole: IamRole;
+  readonly logGroup: JobLogGroup;
+  readonly target: CloudwatchEventTarget;
+}
+
+/** EventBridge's own retry limits, written out: a late notice is still worth sending. */
+const NOTICE_RETRY = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
+
+/**
+ * Tells people when a run of a batch job failed; ECS scheduled tasks never report a result.
+ *
+ * An EventBridge rule on the job's "ECS Task State Change" events sends a notice to every topic of
+ * a {@link FailureTopic}: directly through input transformers when the task has only the job's
+ * container, through a small Express state machine that finds the job's container by name when it
+ * has sidecars. Alarms add the runs that never started: the schedule rule's failed invocations and
+ * messages in its dead-letter queue.
+ */
+export class JobFailureNotification extends Construct {
+  /** The `aws_cloudwatch_event_rule` on the job's stopped tasks. */
+  readonly rule: CloudwatchEventRule;
+  readonly ruleName: string;
+  /** The rule's targets: one per delivery topic, or the result filter. */
+  readonly targets: readonly CloudwatchEventTarget[];
+  /** With sidecars: the state machine that reads the job container's exit code. */
+  readonly resultFilter?: SfnStateMachine;
+  /** With sidecars: the result filter's role. */
+  readonly resultFilterRole?: IamRole;
+  /** With sidecars: the role EventBridge assumes to start the result filter. */
+  readonly filterEventsRole?: IamRole;
+  /** With sidecars: the result filter's error log. */
+  readonly resultFilterLogGroup?: JobLogGroup;
+  /** With scheduleRuleName: the alarm on runs the schedule could not start. */
+  readonly invocationAlarm?: CloudwatchMetricAlarm;
+  /** With deadLetterQueueName: the alarm on runs left in the dead-letter queue. */
+  readonly deadLetterAlarm?: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: JobFailureNotificationProps) {
+    super(scope, id);
+    this.validateProps(props);
+    const tags = props.tags ? { ...props.tags } : undefined;
+    const logStreamPrefix = props.logStreamPrefix ?? "batch";
+    const deliveries = props.topic.deliveries;
+    const jobInEnvironment =
+      props.environment !== undefined
+        ? `${props.jobName} (environment ${props.environment})`
+        : props.jobName;
+
+    this.rule = new CloudwatchEventRule(this, "Rule", {
+      name: `${props.jobName}-failed`,
+      description: props.hasSidecars
+        ? `Every stopped task of batch job ${props.jobName}, for its result filter`
+        : `Failed runs of batch job ${props.jobName}: non-zero exit, killed, or not started`,
+      eventPattern: JSON.stringify(
+        jobFailurePattern({
+          clusterArn: props.clusterArn,
+          family: props.family,
+          hasSidecars: props.hasSidecars,
+        }),
+      ),
+      tags,
+    });
+    this.ruleName = this.rule.name;
+
+    if (!props.hasSidecars) {
+      // SNS targets need no role: the topic policy lets events.amazonaws.com publish.
+      this.targets = deliveries.map(
+        (delivery) =>
+          new CloudwatchEventTarget(
+            this,
+            delivery.format === "text" ? "TextTarget" : "ChatTarget",
+            {
+              rule: this.rule.name,
+              targetId: `notify-${delivery.format}`,
+              arn: delivery.topicArn,
+              inputTransformer: failureMessageInputTransformer(this, {
+                jobName: props.jobName,
+                environment: props.environment,
+                region: props.region,
+                logGroupName: props.logGroupName,
+                logStreamPrefix,
+                containerName: props.containerName,
+                format: delivery.format,
+              }),
+              retryPolicy: NOTICE_RETRY,
+            },
+          ),
+      );
+    } else {
+      const filter = this.resultFilterOf(props, logStreamPrefix, tags);
+      this.resultFilter = filter.stateMachine;
+      this.resultFilterRole = filter.role;
+      this.filterEventsRole = filter.eventsRole;
+      this.resultFilterLogGroup = filter.logGroup;
+      this.targets = [filter.target];
+    }
+
+    if (props.scheduleRuleName !== undefined) {
+      this.invocationAlarm = new CloudwatchMetricAlarm(this, "InvocationAlarm", {
+        alarmName: `${props.jobName}-start-failed`,
+        alarmDescription:
+          `EventBridge could not start batch job ${jobInEnvironment} from its schedule: RunTask ` +
+          `failed (no Fargate capacity, a missing IAM permission, a bad subnet or security group). ` +
+          `Find the failed RunTask call in CloudTrail, or the message in the schedule's ` +
+          `dead-letter queue, fix the cause, and start the missed run by hand if it is still needed.`,
+        namespace: "AWS/Events",
+        metricName: "FailedInvocations",
+        dimensions: { RuleName: props.scheduleRuleName },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: deliveries.map((d) => d.topicArn),
+        tags,
+      });
+    }
+    if (props.deadLetterQueueName !== undefined) {
+      this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "DeadLetterAlarm", {
+        alarmName: `${props.jobName}-runs-not-started`,
+        alarmDescription:
+          `Runs of batch job ${jobInEnvironment} could not be started even after retries and wait ` +
+          `in SQS queue ${props.deadLetterQueueName}. Read the messages' ERROR_CODE and ` +
+          `ERROR_MESSAGE attributes, fix the cause, start the missed runs by hand if they are ` +
+          `still needed, then delete the messages.`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: props.deadLetterQueueName },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: deliveries.map((d) => d.topicArn),
+        tags,
+      });
+    }
+  }
+
+  /** The Express state machine that reads the job container's exit code, and its target. */
+  private resultFilterOf(
+    props: JobFailureNotificationProps,
+    logStreamPrefix: string,
+    tags: Record<string, string> | undefined,
+  ): ResultFilter {
+    const name = `${props.jobName}-result-filter`;
+    const deliveries = props.topic.deliveries;
+    const logGroup = new JobLogGroup(this, "ResultFilterLogGroup", {
+      jobName: name,
+      // The vended-logs prefix keeps Step Functions' log resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${name}`,
+      retentionDays: 30,
+      tags: props.tags,
+    });
+    const role = new IamRole(this, "ResultFilterRole", {
+      name,
+      identifier: "states.amazonaws.com",
+      description: `Result filter of batch job ${props.jobName}: publishes its failure notices`,
+      policy: {
+        statements: [
+          ...publishToEncryptedTopicsStatements(
+            deliveries.map((d) => d.topicArn),
+            props.topic.kmsKeyArn,
+          ),
+          stateMachineLoggingStatement(),
+          stateMachineTracingStatement(),
+        ],
+      },
+      tags: props.tags,
+    });
+    const stateMachine = new SfnStateMachine(this, "ResultFilter", {
+      name,
+      type: "EXPRESS",
+      roleArn: role.roleArn,
+      definition: resultFilterDefinition(props.jobName, deliveries),
+      loggingConfiguration: {
+        logDestination: `${logGroup.logGroupArn}:*`,
+        level: "ERROR",
+        includeExecutionData: true,
+      },
+      tracingConfiguration: { enabled: true },
+      tags,
+      // Step Functions checks at creation that the role may deliver logs to the log group.
+      dependsOn: [role.attachment],
+    });
+    const eventsRole = new IamRole(this, "FilterEventsRole", {
+      name: `${props.jobName}-filter-events`,
+      identifier: "events.amazonaws.com",
+      description: `EventBridge role that starts the result filter of batch job ${props.jobName}`,
+      policy: {
+        statements: [
+          {
+            sid: "StartResultFilter",
+            actions: ["states:StartExecution"],
+            resources: [stateMachine.arn],
+          },
+        ],
+      },
+      tags: props.tags,
+    });
+    const target = new CloudwatchEventTarget(this, "FilterTarget", {
+      rule: this.rule.name,
+      targetId: "result-filter",
+      arn: stateMachine.arn,
+      roleArn: eventsRole.roleArn,
+      inputTransformer: {
+        inputTemplate: resultFilterInputTemplate({
+          job: props.jobName,
+          environment: props.environment,
+          container: props.containerName,
+          logGroupName: props.logGroupName,
+          logStreamPrefix,
+          region: props.region,
+        }),
+      },
+      retryPolicy: NOTICE_RETRY,
+    });
+    return { stateMachine, role, eventsRole, logGroup, target };
+  }
+
+  private validateProps(props: JobFailureNotificationProps): void {
+    validateField(this, "jobName", props.jobName, (name) => {
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+        throw new Error(`job name '${name}' may contain only letters, digits, '-' and '_'`);
+      }
+      validateRuleName(`${name}-failed`);
+      if (props.hasSidecars) {
+        validateIamRoleName(`${name}-result-filter`);
+      }
+    });
+    validateField(this, "environment", props.environment, (environment) => {
+      if (!ENVIRONMENT.test(environment)) {
+        throw new Error(
+          `environment '${environment}' must have 1-64 characters and no '<', '>', '"', '\\' or control characters: it is written into message templates`,
+        );
+      }
+    });
+    validateField(this, "clusterArn", props.clusterArn, (arn) => {
+      if (!CLUSTER_ARN.test(arn)) {
+        throw new Error(
+          `'${arn}' is not an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME): the event pattern matches it exactly`,
+        );
+      }
+    });
+    validateField(this, "family", props.family, validateTaskFamily);
+    validateField(this, "containerName", props.containerName, validateContainerName);
+    validateField(this, "logGroupName", props.logGroupName, validateLogGroupName);
+    validateField(this, "logStreamPrefix", props.logStreamPrefix, (prefix) => {
+      if (!STREAM_PREFIX.test(prefix)) {
+        throw new Error(
+          `log stream prefix '${prefix}' may contain only letters, digits, '.', '_', '-' and '/'`,
+        );
+      }
+    });
+    validateField(this, "region", props.region, (region) => {
+      if (!REGION.test(region)) {
+        throw new Error(`'${region}' is not an AWS region name like 'ap-northeast-1'`);
+      }
+    });
+    validateField(this, "scheduleRuleName", props.scheduleRuleName, validateRuleName);
+    validateField(this, "deadLetterQueueName", props.deadLetterQueueName, (queue) => {
+      if (!QUEUE_NAME.test(queue)) {
+        throw new Error(
+          `queue name '${queue}' is not valid: it must have 1-80 characters, only letters, digits, '-' and '_'`,
+        );
+      }
+    });
+  }
+}
