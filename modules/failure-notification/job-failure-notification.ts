@@ -20,6 +20,7 @@ import {
 } from "../validation/names";
 import { failureMessageInputTransformer, jobFailurePattern } from "./failure-event-pattern";
 import { FailureTopic } from "./failure-topic";
+import { addScheduleFailureAlarms } from "./schedule-failure-alarms";
 import { resultFilterDefinition, resultFilterInputTemplate } from "./result-filter-definition";
 
 export interface JobFailureNotificationProps {
@@ -166,48 +167,16 @@ export class JobFailureNotification extends Construct {
       this.targets = [filter.target];
     }
 
-    if (props.scheduleRuleName !== undefined) {
-      this.invocationAlarm = new CloudwatchMetricAlarm(this, "InvocationAlarm", {
-        alarmName: `${props.jobName}-start-failed`,
-        alarmDescription:
-          `EventBridge could not start batch job ${jobInEnvironment} from its schedule: RunTask ` +
-          `failed (no Fargate capacity, a missing IAM permission, a bad subnet or security group). ` +
-          `Find the failed RunTask call in CloudTrail, or the message in the schedule's ` +
-          `dead-letter queue, fix the cause, and start the missed run by hand if it is still needed.`,
-        namespace: "AWS/Events",
-        metricName: "FailedInvocations",
-        dimensions: { RuleName: props.scheduleRuleName },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: deliveries.map((d) => d.topicArn),
-        tags,
-      });
-    }
-    if (props.deadLetterQueueName !== undefined) {
-      this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "DeadLetterAlarm", {
-        alarmName: `${props.jobName}-runs-not-started`,
-        alarmDescription:
-          `Runs of batch job ${jobInEnvironment} could not be started even after retries and wait ` +
-          `in SQS queue ${props.deadLetterQueueName}. Read the messages' ERROR_CODE and ` +
-          `ERROR_MESSAGE attributes, fix the cause, start the missed runs by hand if they are ` +
-          `still needed, then delete the messages.`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: props.deadLetterQueueName },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: deliveries.map((d) => d.topicArn),
-        tags,
-      });
-    }
+    const alarms = addScheduleFailureAlarms(this, {
+      name: props.jobName,
+      subject: `batch job ${jobInEnvironment}`,
+      topic: props.topic,
+      scheduleRuleName: props.scheduleRuleName,
+      deadLetterQueueName: props.deadLetterQueueName,
+      tags,
+    });
+    this.invocationAlarm = alarms.invocationAlarm;
+    this.deadLetterAlarm = alarms.deadLetterAlarm;
   }
 
   /** The Express state machine that reads the job container's exit code, and its target. */

@@ -28,9 +28,13 @@ export function familyRevisionsArn(scope: Construct, taskDefinitionArn: string):
 }
 
 /** `arn:...:task/CLUSTER/*`, the ARNs of the tasks a cluster runs, from the cluster's ARN. */
-export function clusterTasksArn(scope: Construct, clusterArn: string): string {
+export function clusterTasksArn(
+  scope: Construct,
+  clusterArn: string,
+  localId = "ClusterTasksArn",
+): string {
   if (isUnresolved(clusterArn)) {
-    return asLocal(scope, "ClusterTasksArn", `${Fn.replace(clusterArn, ":cluster/", ":task/")}/*`);
+    return asLocal(scope, localId, `${Fn.replace(clusterArn, ":cluster/", ":task/")}/*`);
   }
   return `${clusterArn.replace(":cluster/", ":task/")}/*`;
 }

@@ -1,5 +1,4 @@
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { Annotations, TerraformStack } from "cdktf";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import {
   BatchTaskDefinition,
@@ -12,9 +11,13 @@ import {
   secretArn,
 } from "../batch-task-definition/container-definition";
 import { EcsEventTarget, FargateRunOptions } from "../ecs-event-target/ecs-event-target";
+import { FailureTopic } from "../failure-notification/failure-topic";
+import { JobFailureNotification } from "../failure-notification/job-failure-notification";
 import { IamRole } from "../iam-role/iam-role";
+import { addJobSchedule, JobSchedule, JobScheduleOptions } from "../job-schedule/job-schedule";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { ScheduleRule } from "../schedule-rule/schedule-rule";
+import { providerRegion } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
 import { validateIamRoleName, validateRuleName } from "../validation/names";
@@ -52,17 +55,40 @@ export interface ExistingLogGroup {
   readonly logGroupArn: string;
 }
 
-/** A job: its schedule, its task, and how each run starts ({@link FargateRunOptions}). */
-export interface ScheduledJobProps extends FargateRunOptions {
+/** Who hears of a job's failures. */
+export interface JobFailureNotificationOptions {
+  /** The topic (and Slack channel) that failures are sent to. */
+  readonly topic: FailureTopic;
+  /** The environment named in messages, e.g. "prod". @default none */
+  readonly environment?: string;
+}
+
+/**
+ * A job: its task, how each run starts ({@link FargateRunOptions}), and optionally its schedule
+ * ({@link JobScheduleOptions}) and who hears of its failures.
+ */
+export interface ScheduledJobProps
+  extends FargateRunOptions, Omit<JobScheduleOptions, "scheduleExpression"> {
   /** Name of the job: names its rule, target, task definition family, log group and roles.
    * 1-64 letters, digits, `.`, `-`, `_` (and short enough for `<jobName>-execution`). */
   readonly jobName: string;
   /** What the job does, for people. @default no description */
   readonly description?: string;
-  /** When the job runs: `rate(value unit)` or six-field `cron(...)` in UTC. */
-  readonly scheduleExpression: string;
-  /** Whether the schedule fires. @default true */
-  readonly enabled?: boolean;
+  /**
+   * When the job runs: `rate(value unit)` or six-field `cron(...)`, in UTC on a rule; with
+   * `scheduler`, in its time zone, and one-time `at(yyyy-mm-ddThh:mm:ss)` too.
+   * @default no schedule: the job runs when a workflow or the runner starts it
+   */
+  readonly scheduleExpression?: string;
+  /** Whether running the job again after a failure is harmless (it is idempotent, or cleans up
+   * after itself). Workflows retry a job that exited non-zero only when it is; the task carries
+   * it as the tag `SafeToRerun`, and failure messages say it.
+   * @default false */
+  readonly safeToRerun?: boolean;
+  /** Tell people when a run fails: a non-zero exit of the job's container, a task that never
+   * started, or a schedule that could not start it.
+   * @default no notification */
+  readonly failureNotification?: JobFailureNotificationOptions;
 
   /** ARN of the ECS cluster the job runs in. */
   readonly clusterArn: string;
@@ -96,7 +122,8 @@ export interface ScheduledJobProps extends FargateRunOptions {
   /** Region of the log group, for the awslogs driver. @default the provider's region */
   readonly region?: string;
 
-  /** Escape hatch: the role EventBridge assumes, instead of a least-privilege one made here.
+  /** Escape hatch: the role the schedule (rule or Scheduler) assumes, instead of a
+   * least-privilege one made here.
    * @default a role allowed to run only this job */
   readonly eventsRoleArn?: string;
   /** Escape hatch: run this task definition instead of one made from `container`.
@@ -111,30 +138,55 @@ export interface ScheduledJobProps extends FargateRunOptions {
 }
 
 /**
- * A batch job on ECS Fargate, started on a schedule: its log group, execution role, task
- * definition, schedule rule, event target and a least-privilege events role.
+ * A batch job on ECS Fargate: its log group, execution role and task definition; its schedule
+ * (an EventBridge rule and target, or an EventBridge Scheduler schedule) with a least-privilege
+ * role and a dead-letter queue; and, if asked, notification of its failures.
  */
 export class ScheduledJob extends Construct {
   readonly jobName: string;
   /** Name of the container whose exit code is the job's result, when known. */
   readonly jobContainerName?: string;
-  readonly rule: ScheduleRule;
-  readonly target: EcsEventTarget;
+  /** Whether the job has containers besides its own. */
+  readonly hasSidecars: boolean;
+  readonly safeToRerun: boolean;
+  readonly clusterArn: string;
+  /** How each run starts: network, platform, tags. Workflows start the job the same way. */
+  readonly runOptions: Omit<FargateRunOptions, "retryPolicy" | "deadLetterQueueArn">;
+  /** The schedule, when the job has one. */
+  readonly schedule?: JobSchedule;
+  /** The EventBridge rule, when the job is scheduled by a rule. */
+  readonly rule?: ScheduleRule;
+  /** The rule's target, when the job is scheduled by a rule. */
+  readonly target?: EcsEventTarget;
   readonly logGroup?: JobLogGroup;
   readonly executionRole?: IamRole;
   readonly taskDefinition?: BatchTaskDefinition;
+  /** The role made here that the schedule assumes. */
   readonly eventsRole?: IamRole;
   readonly taskDefinitionArn: string;
+  /** `arn:...:task-definition/FAMILY:*`: every revision of the job's family, for RunTask grants. */
+  readonly taskDefinitionRevisionsArn: string;
   readonly executionRoleArn: string;
   readonly taskRoleArn?: string;
-  readonly eventsRoleArn: string;
+  /** The role the schedule assumes, when the job has a schedule. */
+  readonly eventsRoleArn?: string;
   readonly logGroupName?: string;
+  readonly logStreamPrefix: string;
+  /** Region of the job's log group. */
+  readonly region: string;
+  readonly failureNotification?: JobFailureNotification;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
     this.jobName = props.jobName;
     this.validateProps(props);
+    this.safeToRerun = props.safeToRerun ?? false;
     const tags = props.tags;
+    this.clusterArn = props.clusterArn;
+    this.runOptions = pickRunOptions(props);
+    this.hasSidecars = (props.sidecars ?? []).length > 0;
+    this.logStreamPrefix = props.logStreamPrefix ?? "batch";
+    this.region = props.region ?? providerRegion(this);
 
     let taskDefinitionArn: string;
     let executionRoleArn: string;
@@ -157,7 +209,7 @@ export class ScheduledJob extends Construct {
       this.logGroupName = log.logGroupName;
       const logging: AwsLogsLogging = {
         logGroupName: log.logGroupName,
-        region: props.region ?? providerRegion(this),
+        region: this.region,
         streamPrefix: props.logStreamPrefix,
       };
       const jobContainerName = container.name ?? props.jobName;
@@ -190,49 +242,63 @@ export class ScheduledJob extends Construct {
         executionRoleArn,
         taskRoleArn: props.taskRoleArn,
         containers,
-        tags,
+        // Propagated to every task, so whoever looks at a failed task sees whether a re-run is safe.
+        tags: { ...tags, SafeToRerun: String(this.safeToRerun) },
       });
       taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
     }
     this.taskDefinitionArn = taskDefinitionArn;
     this.executionRoleArn = executionRoleArn;
+    // Every revision of the family, so a run keeps working while a new revision deploys.
+    this.taskDefinitionRevisionsArn = this.taskDefinition
+      ? `${this.taskDefinition.familyArn}:*`
+      : familyRevisionsArn(this, taskDefinitionArn);
 
-    if (props.eventsRoleArn) {
-      this.eventsRoleArn = props.eventsRoleArn;
-    } else {
-      this.eventsRole = new IamRole(this, "EventsRole", {
-        name: `${props.jobName}-events`,
-        identifier: "events.amazonaws.com",
-        description: `EventBridge role that starts batch job ${props.jobName} and nothing else`,
-        policy: eventsRolePolicy({
+    if (props.scheduleExpression !== undefined) {
+      this.schedule = addJobSchedule(this, {
+        name: props.jobName,
+        description: props.description,
+        scheduleExpression: props.scheduleExpression,
+        enabled: props.enabled,
+        scheduler: props.scheduler,
+        retryPolicy: props.retryPolicy,
+        deadLetterQueue: props.deadLetterQueue,
+        deadLetterQueueArn: props.deadLetterQueueArn,
+        target: {
+          ecsTask: { ...this.runOptions, clusterArn: props.clusterArn, taskDefinitionArn },
+        },
+        startPermissions: eventsRolePolicy({
           clusterArn: props.clusterArn,
-          // Every revision of the family, so a run keeps working while a new revision deploys.
-          taskDefinitionRevisionsArn: this.taskDefinition
-            ? `${this.taskDefinition.familyArn}:*`
-            : familyRevisionsArn(this, taskDefinitionArn),
+          taskDefinitionRevisionsArn: this.taskDefinitionRevisionsArn,
           clusterTasksArn: clusterTasksArn(this, props.clusterArn),
           passRoleArns: [executionRoleArn, ...(this.taskRoleArn ? [this.taskRoleArn] : [])],
-        }),
+        }).statements,
+        roleArn: props.eventsRoleArn,
         tags,
       });
-      this.eventsRoleArn = this.eventsRole.roleArn;
+      this.rule = this.schedule.rule;
+      this.target = this.schedule.ruleTarget as EcsEventTarget | undefined;
+      this.eventsRole = this.schedule.role;
+      this.eventsRoleArn = this.schedule.roleArn;
     }
 
-    this.rule = new ScheduleRule(this, "Rule", {
-      name: props.jobName,
-      description: props.description,
-      scheduleExpression: props.scheduleExpression,
-      enabled: props.enabled,
-      tags,
-    });
-    this.target = new EcsEventTarget(this, "Target", {
-      ...pickRunOptions(props),
-      ruleName: this.rule.ruleName,
-      targetId: props.jobName,
-      clusterArn: props.clusterArn,
-      taskDefinitionArn,
-      roleArn: this.eventsRoleArn,
-    });
+    if (props.failureNotification) {
+      this.failureNotification = new JobFailureNotification(this, "FailureNotification", {
+        jobName: props.jobName,
+        environment: props.failureNotification.environment,
+        clusterArn: props.clusterArn,
+        family: props.jobName,
+        containerName: this.jobContainerName!,
+        hasSidecars: this.hasSidecars,
+        logGroupName: this.logGroupName!,
+        logStreamPrefix: this.logStreamPrefix,
+        region: this.region,
+        topic: props.failureNotification.topic,
+        scheduleRuleName: this.rule?.ruleName,
+        deadLetterQueueName: this.schedule?.deadLetterQueue?.queueName,
+        tags,
+      });
+    }
     if (props.assignPublicIp) {
       Annotations.of(this).addWarning(
         `${props.jobName}: assignPublicIp is true; batch jobs belong in private subnets with a NAT gateway or VPC endpoints`,
@@ -300,6 +366,32 @@ export class ScheduledJob extends Construct {
         );
       }
     }
+    if (props.scheduleExpression === undefined) {
+      const clash = (
+        [
+          "enabled",
+          "scheduler",
+          "retryPolicy",
+          "deadLetterQueue",
+          "deadLetterQueueArn",
+          "eventsRoleArn",
+        ] as const
+      ).find((option) => props[option] !== undefined);
+      if (clash) {
+        invalid(
+          this,
+          clash,
+          "it configures the job's schedule, but the job has no scheduleExpression",
+        );
+      }
+    }
+    if (props.failureNotification && props.taskDefinition) {
+      invalid(
+        this,
+        "failureNotification",
+        "it needs the job's container and log group, which an existing taskDefinition hides: notify from where that task definition is made",
+      );
+    }
     this.validatePlatformVersion(props);
   }
 
@@ -330,8 +422,10 @@ export class ScheduledJob extends Construct {
   }
 }
 
-/** The run options of a job's props, to hand to the target that starts its runs. */
-function pickRunOptions(props: ScheduledJobProps): FargateRunOptions {
+/** How a run of the job starts, from its props: for its schedule and for workflows. */
+function pickRunOptions(
+  props: ScheduledJobProps,
+): Omit<FargateRunOptions, "retryPolicy" | "deadLetterQueueArn"> {
   return {
     subnetIds: props.subnetIds,
     securityGroupIds: props.securityGroupIds,
@@ -340,8 +434,6 @@ function pickRunOptions(props: ScheduledJobProps): FargateRunOptions {
     taskCount: props.taskCount,
     propagateTags: props.propagateTags,
     enableEcsManagedTags: props.enableEcsManagedTags,
-    retryPolicy: props.retryPolicy,
-    deadLetterQueueArn: props.deadLetterQueueArn,
   };
 }
 
@@ -355,12 +447,4 @@ function secretArnsOf(
       .map(secretArn),
   );
   return [...new Set(arns)].sort();
-}
-
-/** The region of the stack's AWS provider, from one `aws_region` data source per stack. */
-function providerRegion(scope: Construct): string {
-  const stack = TerraformStack.of(scope);
-  const id = "ScheduledJobProviderRegion";
-  const existing = stack.node.tryFindChild(id) as DataAwsRegion | undefined;
-  return (existing ?? new DataAwsRegion(stack, id)).region;
 }

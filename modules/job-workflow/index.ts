@@ -1,0 +1,3 @@
+export * from "./job-workflow";
+export * from "./workflow-definition";
+export * from "./workflow-graph";

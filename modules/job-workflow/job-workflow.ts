@@ -1,0 +1,288 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { Construct } from "constructs";
+import { JobFailureNotificationOptions, ScheduledJob } from "../scheduled-job/scheduled-job";
+import { addScheduleFailureAlarms } from "../failure-notification/schedule-failure-alarms";
+import { IamRole } from "../iam-role/iam-role";
+import { PolicyStatement } from "../iam-role/policy-document";
+import {
+  publishToEncryptedTopicsStatements,
+  stateMachineLoggingStatement,
+  stateMachineTracingStatement,
+} from "../iam-role/step-functions-statements";
+import { addJobSchedule, JobSchedule, JobScheduleOptions } from "../job-schedule/job-schedule";
+import { JobLogGroup } from "../job-log-group/job-log-group";
+import { clusterTasksArn } from "../scheduled-job/arns";
+import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
+import { invalid, validateField } from "../validation/construct-validation";
+import { validateIamRoleName } from "../validation/names";
+import {
+  DEFAULT_JOB_TIMEOUT_SECONDS,
+  DEFAULT_RETRY_ON_EXIT_CODE,
+  DEFAULT_RETRY_ON_START_FAILURE,
+  RetryOptions,
+  workflowDefinition,
+  WorkflowJobRun,
+} from "./workflow-definition";
+import { workflowStages } from "./workflow-graph";
+
+/** One job of a workflow, and how the workflow runs it. */
+export interface WorkflowJob {
+  /** The job. It usually has no schedule of its own: the workflow starts it. */
+  readonly job: ScheduledJob;
+  /** Names of the jobs of this workflow that must succeed before this one starts.
+   * @default none: the job starts with the workflow */
+  readonly dependsOn?: readonly string[];
+  /** Retries when the task never ran its container (no capacity, image pull, throttling).
+   * @default 3 retries, 60 s apart, doubling */
+  readonly retryOnStartFailure?: Partial<RetryOptions>;
+  /** Retries when the job's container exited non-zero; only for jobs marked `safeToRerun`.
+   * @default no retry */
+  readonly retryOnExitCode?: Partial<RetryOptions>;
+  /** Seconds a run may take; then Step Functions stops the task and the job has failed.
+   * @default 86400 (one day) */
+  readonly timeoutSeconds?: number;
+}
+
+export interface JobWorkflowProps {
+  /** Names the state machine, its role (`<name>-workflow`), its log group and its schedule.
+   * Letters, digits, `-`, `_`; at most 54 characters. */
+  readonly workflowName: string;
+  /** @default no description */
+  readonly description?: string;
+  readonly jobs: readonly WorkflowJob[];
+  /** When the workflow runs. @default no schedule: it runs when someone starts an execution */
+  readonly schedule?: JobScheduleOptions;
+  /** Do not start while an earlier execution is still running: the new execution checks the
+   * running executions of the state machine first, and ends as skipped (with a notice).
+   * @default false */
+  readonly preventOverlap?: boolean;
+  /** Who hears of a job that failed for good. @default no notification */
+  readonly failureNotification?: JobFailureNotificationOptions;
+  /** Days to keep the execution history logs. @default 180 */
+  readonly logRetentionDays?: number;
+  /** @default no tags beyond the provider's default tags */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Jobs with dependencies as a Step Functions state machine: each job runs with
+ * `ecs:runTask.sync`, so the workflow sees its container's exit code; a job starts once the jobs
+ * it depends on succeeded, independent jobs run in parallel; start failures and non-zero exits
+ * are retried separately, each run has a timeout, and a job that failed for good is reported.
+ */
+export class JobWorkflow extends Construct {
+  readonly workflowName: string;
+  readonly stateMachine: SfnStateMachine;
+  readonly stateMachineArn: string;
+  readonly role: IamRole;
+  readonly logGroup: JobLogGroup;
+  /** The jobs in the order the workflow runs them: one array per stage. */
+  readonly stages: readonly (readonly string[])[];
+  /** The ASL definition, as an object (for tests and documentation). */
+  readonly definition: Record<string, unknown>;
+  readonly schedule?: JobSchedule;
+  /** With a rule schedule and notification: runs the rule could not start. */
+  readonly invocationAlarm?: CloudwatchMetricAlarm;
+  /** With a dead-letter queue and notification: runs left in it. */
+  readonly deadLetterAlarm?: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: JobWorkflowProps) {
+    super(scope, id);
+    this.workflowName = props.workflowName;
+    validateField(this, "workflowName", props.workflowName, (name) => {
+      if (!/^[A-Za-z0-9_-]{1,54}$/.test(name)) {
+        throw new Error(
+          `'${name}' must be 1-54 letters, digits, '-' and '_' (it names the state machine and the role '<name>-scheduler')`,
+        );
+      }
+      validateIamRoleName(`${name}-scheduler`);
+    });
+
+    const runs = props.jobs.map((entry, index) => this.jobRun(entry, index));
+    try {
+      this.stages = workflowStages(
+        props.jobs.map((entry) => ({ name: entry.job.jobName, dependsOn: entry.dependsOn })),
+      );
+    } catch (error) {
+      invalid(this, "jobs", (error as Error).message);
+    }
+    const topic = props.failureNotification?.topic;
+    try {
+      this.definition = workflowDefinition({
+        workflowName: props.workflowName,
+        description: props.description,
+        stages: this.stages,
+        jobs: runs,
+        notificationTopicArns: topic?.deliveries
+          .filter((d) => d.format === "text")
+          .map((d) => d.topicArn),
+        chatTopicArn: topic?.chatTopicArn,
+        preventOverlap: props.preventOverlap,
+      });
+    } catch (error) {
+      invalid(this, "jobs", (error as Error).message);
+    }
+
+    this.logGroup = new JobLogGroup(this, "LogGroup", {
+      jobName: props.workflowName,
+      // The vended-logs prefix keeps Step Functions' log resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${props.workflowName}`,
+      retentionDays: props.logRetentionDays,
+      tags: props.tags,
+    });
+    const stateMachineArn = `arn:${providerPartition(this)}:states:${providerRegion(this)}:${providerAccountId(this)}:stateMachine:${props.workflowName}`;
+    this.role = new IamRole(this, "Role", {
+      name: `${props.workflowName}-workflow`,
+      identifier: "states.amazonaws.com",
+      description: `Step Functions role of workflow ${props.workflowName}: runs its jobs and nothing else`,
+      trustConditions: {
+        StringEquals: { "aws:SourceAccount": providerAccountId(this) },
+      },
+      policy: { statements: this.rolePolicy(props, stateMachineArn) },
+      tags: props.tags,
+    });
+    this.stateMachine = new SfnStateMachine(this, "Resource", {
+      name: props.workflowName,
+      type: "STANDARD",
+      roleArn: this.role.roleArn,
+      definition: JSON.stringify(this.definition),
+      loggingConfiguration: {
+        logDestination: `${this.logGroup.logGroupArn}:*`,
+        level: "ALL",
+        includeExecutionData: true,
+      },
+      tracingConfiguration: { enabled: true },
+      tags: props.tags ? { ...props.tags } : undefined,
+    });
+    this.stateMachineArn = this.stateMachine.arn;
+
+    if (props.schedule) {
+      this.schedule = addJobSchedule(this, {
+        ...props.schedule,
+        name: props.workflowName,
+        description: props.description,
+        target: { stateMachineArn: this.stateMachineArn, input: "{}" },
+        startPermissions: [
+          {
+            sid: "StartThisWorkflow",
+            actions: ["states:StartExecution"],
+            resources: [this.stateMachineArn],
+          },
+        ],
+        tags: props.tags,
+      });
+      if (topic) {
+        const alarms = addScheduleFailureAlarms(this, {
+          name: props.workflowName,
+          subject: `workflow ${props.workflowName}${environmentSuffix(props)}`,
+          topic,
+          scheduleRuleName: this.schedule.rule?.ruleName,
+          deadLetterQueueName: this.schedule.deadLetterQueue?.queueName,
+          tags: props.tags,
+        });
+        this.invocationAlarm = alarms.invocationAlarm;
+        this.deadLetterAlarm = alarms.deadLetterAlarm;
+      }
+    }
+  }
+
+  private jobRun(entry: WorkflowJob, index: number): WorkflowJobRun {
+    const job = entry.job;
+    if (!job.jobContainerName) {
+      invalid(
+        this,
+        `jobs[${index}].job`,
+        `job '${job.jobName}' runs an existing task definition, whose job container is unknown: workflows need jobs made from a container`,
+      );
+    }
+    return {
+      name: job.jobName,
+      clusterArn: job.clusterArn,
+      taskDefinitionArn: job.taskDefinitionArn,
+      containerName: job.jobContainerName,
+      subnetIds: job.runOptions.subnetIds,
+      securityGroupIds: job.runOptions.securityGroupIds,
+      assignPublicIp: job.runOptions.assignPublicIp,
+      platformVersion: job.runOptions.platformVersion,
+      propagateTags: job.runOptions.propagateTags,
+      enableEcsManagedTags: job.runOptions.enableEcsManagedTags,
+      retryOnStartFailure: { ...DEFAULT_RETRY_ON_START_FAILURE, ...entry.retryOnStartFailure },
+      retryOnExitCode: { ...DEFAULT_RETRY_ON_EXIT_CODE, ...entry.retryOnExitCode },
+      timeoutSeconds: entry.timeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+      safeToRerun: job.safeToRerun,
+    };
+  }
+
+  /** Least privilege for `ecs:runTask.sync` on these jobs, notices, logs and traces. */
+  private rolePolicy(props: JobWorkflowProps, stateMachineArn: string): PolicyStatement[] {
+    const jobs = props.jobs.map((entry) => entry.job);
+    const unique = (values: readonly string[]) => [...new Set(values)];
+    const clusters = unique(jobs.map((job) => job.clusterArn));
+    const clusterTasks = clusters.map((cluster, i) =>
+      clusterTasksArn(this, cluster, `ClusterTasksArn${i}`),
+    );
+    const statements: PolicyStatement[] = [
+      {
+        sid: "RunTheJobsTaskDefinitions",
+        actions: ["ecs:RunTask"],
+        resources: unique(jobs.map((job) => job.taskDefinitionRevisionsArn)),
+        conditions: { ArnEquals: { "ecs:cluster": clusters } },
+      },
+      {
+        sid: "PassTheJobsRolesToEcsTasks",
+        actions: ["iam:PassRole"],
+        resources: unique(
+          jobs.flatMap((job) => [
+            job.executionRoleArn,
+            ...(job.taskRoleArn ? [job.taskRoleArn] : []),
+          ]),
+        ),
+        conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+      {
+        sid: "TagTasksAtLaunch",
+        actions: ["ecs:TagResource"],
+        resources: clusterTasks,
+        conditions: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+      },
+      {
+        // runTask.sync watches the task it started, and stops it on a timeout or an abort.
+        sid: "WatchAndStopTheJobsTasks",
+        actions: ["ecs:DescribeTasks", "ecs:StopTask"],
+        resources: clusterTasks,
+      },
+      {
+        // runTask.sync learns that a task stopped through this rule, which Step Functions manages.
+        sid: "ManageTheSyncEventRule",
+        actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+        resources: [
+          `arn:${providerPartition(this)}:events:${providerRegion(this)}:${providerAccountId(this)}:rule/StepFunctionsGetEventsForECSTaskRule`,
+        ],
+      },
+    ];
+    if (props.preventOverlap) {
+      statements.push({
+        sid: "SeeRunningExecutions",
+        actions: ["states:ListExecutions"],
+        resources: [stateMachineArn],
+      });
+    }
+    const topic = props.failureNotification?.topic;
+    if (topic) {
+      statements.push(
+        ...publishToEncryptedTopicsStatements(
+          topic.deliveries.map((d) => d.topicArn),
+          topic.kmsKeyArn,
+        ),
+      );
+    }
+    statements.push(stateMachineLoggingStatement(), stateMachineTracingStatement());
+    return statements;
+  }
+}
+
+function environmentSuffix(props: JobWorkflowProps): string {
+  const environment = props.failureNotification?.environment;
+  return environment === undefined ? "" : ` (environment ${environment})`;
+}
