@@ -154,6 +154,8 @@ export class JobWorkflow extends Construct {
       },
       tracingConfiguration: { enabled: true },
       tags: props.tags ? { ...props.tags } : undefined,
+      // Step Functions checks at creation that the role may deliver logs.
+      dependsOn: [this.role.attachment],
     });
     this.stateMachineArn = this.stateMachine.arn;
 

@@ -637,20 +637,23 @@ function messageBindings(job: WorkflowJobRun, vars: JobVariables): string[] {
   ];
 }
 
-/** The other way to re-run: a new execution that skips the jobs that succeeded, in words. */
+/**
+ * How to re-run from the failed job: a new execution that skips the jobs that succeeded. It is
+ * offered before redrive, whose behaviour after a Fail state is not verified (see the Fail state).
+ */
 function skipJobsAdvice(advice: RerunAdvice, code: (text: string) => string): string {
   const { earlierJobs, sameStageJobs } = advice;
   if (earlierJobs.length === 0 && sameStageJobs.length === 0) {
-    return "Or start a new execution: no other job ran before this one, so none needs skipping.";
+    return "Start a new execution: no other job ran before this one, so none needs skipping.";
   }
   const sameStage = sameStageJobs.join(", ");
   if (earlierJobs.length === 0) {
-    return `Or start a new execution with the input ${code('{"skipJobs": [...]}')}, listing the jobs of ${sameStage} that succeeded.`;
+    return `Start a new execution with the input ${code('{"skipJobs": [...]}')}, listing the jobs of ${sameStage} that succeeded.`;
   }
   const input = code(`{"skipJobs": ${JSON.stringify(earlierJobs)}}`);
   return sameStageJobs.length === 0
-    ? `Or start a new execution that skips the jobs that succeeded, with the input ${input}.`
-    : `Or start a new execution with the input ${input}, adding the jobs of ${sameStage} that succeeded.`;
+    ? `Start a new execution that skips the jobs that succeeded, with the input ${input}.`
+    : `Start a new execution with the input ${input}, adding the jobs of ${sameStage} that succeeded.`;
 }
 
 function textMessage(
@@ -670,9 +673,10 @@ function textMessage(
       `Safe to re-run: ${safeToRerun ? "yes" : "no: check what the job already did before running it again"}`,
     ),
     lit(""),
-    lit("To re-run the failed jobs and the jobs after them:"),
-    `'  aws stepfunctions redrive-execution --execution-arn ' & $execution`,
+    lit("To re-run this job and the jobs after it:"),
     lit(skipJobsAdvice(advice, (text) => text)),
+    `'  aws stepfunctions start-execution --state-machine-arn ' & $states.context.StateMachine.Id & ' --input ...'`,
+    `'(Step Functions redrive, aws stepfunctions redrive-execution --execution-arn ' & $execution & ', is not verified to re-run a job after its Fail state.)'`,
   ];
   return `$join([${lines.join(", ")}], ${lit("\n")})`;
 }
@@ -692,8 +696,8 @@ function chatMessage(
     lit(`*Safe to re-run:* ${safeToRerun ? "yes" : "no, check what the job already did first"}`),
   ];
   const nextSteps = [
-    `'Re-run the failed jobs and the jobs after them: \`aws stepfunctions redrive-execution --execution-arn ' & $execution & '\`'`,
-    lit(skipJobsAdvice(advice, (text) => `\`${text}\``)),
+    lit(`Re-run this job and the jobs after it: ${skipJobsAdvice(advice, (text) => `\`${text}\``)}`),
+    `'State machine: ' & $states.context.StateMachine.Id`,
   ];
   return `$string({ ${[
     "'version': '1.0'",

@@ -519,8 +519,9 @@ describe("workflowDefinition", () => {
         "'Execution: ' & $execution",
         "'Attempts: ' & $string($attempts)",
         '"Safe to re-run: yes"',
-        "'  aws stepfunctions redrive-execution --execution-arn ' & $execution",
-        '{\\"skipJobs\\": [\\"extract\\"]}, adding the jobs of report that succeeded.',
+        '"To re-run this job and the jobs after it:", "Start a new execution with the input {\\"skipJobs\\": [\\"extract\\"]}, adding the jobs of report that succeeded."',
+        "'  aws stepfunctions start-execution --state-machine-arn ' & $states.context.StateMachine.Id",
+        "is not verified to re-run a job after its Fail state.",
         "exited with code ",
         "failed to start: ",
         "could not be started: ",
@@ -558,7 +559,7 @@ describe("workflowDefinition", () => {
         "'textType': 'client-markdown'",
         `'title': ":x: nightly: job load failed"`,
         "'description': $join(['*Cause:* the job ' & $what",
-        "'nextSteps': ['Re-run the failed jobs and the jobs after them: `aws stepfunctions redrive-execution --execution-arn ' & $execution & '`'",
+        "'nextSteps': [\"Re-run this job and the jobs after it: Start a new execution with the input `{\\\"skipJobs\\\": [\\\"extract\\\"]}`, adding the jobs of report that succeeded.\", 'State machine: ' & $states.context.StateMachine.Id]",
       ]) {
         expect(message).toContain(part);
       }

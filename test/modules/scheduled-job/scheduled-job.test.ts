@@ -7,6 +7,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { ScheduledJob, ScheduledJobProps } from "../../../modules";
+import { FailureTopic } from "../../../modules/failure-notification";
 import { emptyStack, resourcesOf, statementsOf, synthesize, TerraformJson } from "../../synth";
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
@@ -56,6 +57,8 @@ describe("ScheduledJob", () => {
         "aws_iam_policy",
         "aws_iam_role",
         "aws_iam_role_policy_attachment",
+        "aws_sqs_queue",
+        "aws_sqs_queue_policy",
       ]);
       expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(2);
     });
@@ -116,6 +119,49 @@ describe("ScheduledJob", () => {
           security_groups: ["sg-0123456789abcdef0"],
           assign_public_ip: false,
         },
+      });
+    });
+
+    describe("the dead-letter queue", () => {
+      const queue = resourceAt(json, "aws_sqs_queue", "job/DeadLetterQueue");
+      const queuePolicy = resourceAt(json, "aws_sqs_queue_policy", "job/DeadLetterQueue/Policy");
+
+      it("is an encrypted queue named after the job that keeps runs for 14 days", () => {
+        expect(queue).toMatchObject({
+          name: "example-batch-dlq",
+          sqs_managed_sse_enabled: true,
+          message_retention_seconds: 1209600,
+        });
+      });
+
+      it("receives the runs the target could not start", () => {
+        const target = resourceAt(json, "aws_cloudwatch_event_target", "job/Target");
+        expect(target.dead_letter_config).toEqual({
+          arn: expect.stringMatching(ref("aws_sqs_queue", "job_DeadLetterQueue", "arn")),
+        });
+      });
+
+      it("lets EventBridge send to it on behalf of this job's rule only", () => {
+        expect(queuePolicy.queue_url).toMatch(ref("aws_sqs_queue", "job_DeadLetterQueue", "url"));
+        const statements = JSON.parse(queuePolicy.policy as string).Statement;
+        expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual([
+          "DenyInsecureTransport",
+          "AllowEventBridgeRule1",
+        ]);
+        expect(statements[1]).toEqual({
+          Sid: "AllowEventBridgeRule1",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: ["sqs:SendMessage"],
+          Resource: [expect.stringMatching(ref("aws_sqs_queue", "job_DeadLetterQueue", "arn"))],
+          Condition: {
+            ArnEquals: {
+              "aws:SourceArn": expect.stringMatching(
+                ref("aws_cloudwatch_event_rule", "job_Rule", "arn"),
+              ),
+            },
+          },
+        });
       });
     });
 
@@ -392,6 +438,217 @@ describe("ScheduledJob", () => {
     expect(warningsOf(job)).toEqual([
       expect.stringMatching(/assignPublicIp is true; batch jobs belong in private subnets/),
     ]);
+  });
+
+  it("makes no dead-letter queue with deadLetterQueue false", () => {
+    const json = jobJson({ deadLetterQueue: false });
+    expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
+    expect(resourcesOf(json, "aws_sqs_queue_policy")).toEqual({});
+    expect(resourceAt(json, "aws_cloudwatch_event_target", "job/Target")).not.toHaveProperty(
+      "dead_letter_config",
+    );
+  });
+
+  it("sends to the queue given in deadLetterQueueArn and makes none", () => {
+    const queueArn = "arn:aws:sqs:ap-northeast-1:123456789012:shared-dlq";
+    const json = jobJson({ deadLetterQueueArn: queueArn });
+    expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
+    expect(resourcesOf(json, "aws_sqs_queue_policy")).toEqual({});
+    expect(
+      resourceAt(json, "aws_cloudwatch_event_target", "job/Target").dead_letter_config,
+    ).toEqual({ arn: queueArn });
+  });
+
+  describe("without a scheduleExpression", () => {
+    let job!: ScheduledJob;
+    const { json } = synthesize((scope) => {
+      job = new ScheduledJob(scope, "job", { ...BOOK_JOB, scheduleExpression: undefined });
+    });
+
+    it("makes the task, its log group and execution role, but no schedule", () => {
+      expect(Object.keys(json.resource ?? {}).sort()).toEqual([
+        "aws_cloudwatch_log_group",
+        "aws_ecs_task_definition",
+        "aws_iam_policy",
+        "aws_iam_role",
+        "aws_iam_role_policy_attachment",
+      ]);
+      expect(Object.values(resourcesOf(json, "aws_iam_role")).map((r) => r.name)).toEqual([
+        "example-batch-execution",
+      ]);
+    });
+
+    it("has no schedule, rule, target or events role", () => {
+      expect(job.schedule).toBeUndefined();
+      expect(job.rule).toBeUndefined();
+      expect(job.target).toBeUndefined();
+      expect(job.eventsRole).toBeUndefined();
+      expect(job.eventsRoleArn).toBeUndefined();
+    });
+
+    it.each<[keyof ScheduledJobProps, Partial<ScheduledJobProps>]>([
+      ["enabled", { enabled: true }],
+      ["scheduler", { scheduler: { timeZone: "Asia/Tokyo" } }],
+      ["retryPolicy", { retryPolicy: { maximumRetryAttempts: 3 } }],
+      ["deadLetterQueue", { deadLetterQueue: false }],
+      ["deadLetterQueueArn", { deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:q" }],
+      ["eventsRoleArn", { eventsRoleArn: "arn:aws:iam::123456789012:role/shared-events" }],
+    ])("refuses %s, which only configures a schedule", (field, option) => {
+      expect(
+        () =>
+          new ScheduledJob(emptyStack(), "job", {
+            ...BOOK_JOB,
+            scheduleExpression: undefined,
+            ...option,
+          }),
+      ).toThrow(
+        `test/job: ${field}: it configures the job's schedule, but the job has no scheduleExpression`,
+      );
+    });
+  });
+
+  describe("safeToRerun", () => {
+    it.each<[string, boolean | undefined, string]>([
+      ["true", true, "true"],
+      ["false", false, "false"],
+      ["left out", undefined, "false"],
+    ])("tags the task definition SafeToRerun when %s", (_, safeToRerun, tag) => {
+      const json = jobJson({ safeToRerun, tags: { CostCenter: "batch" } });
+      expect(resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition").tags).toEqual({
+        CostCenter: "batch",
+        SafeToRerun: tag,
+      });
+    });
+
+    it("is exposed on the job, false by default", () => {
+      const stack = emptyStack();
+      expect(new ScheduledJob(stack, "a", { ...BOOK_JOB, jobName: "a" }).safeToRerun).toBe(false);
+      expect(
+        new ScheduledJob(stack, "b", { ...BOOK_JOB, jobName: "b", safeToRerun: true }).safeToRerun,
+      ).toBe(true);
+    });
+  });
+
+  describe("failureNotification", () => {
+    const TOPIC = ref("aws_sns_topic", "failures", "arn");
+
+    function notifiedJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
+      return synthesize((scope) => {
+        const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
+        new ScheduledJob(scope, "job", {
+          ...BOOK_JOB,
+          failureNotification: { topic, environment: "dev" },
+          ...props,
+        });
+      }).json;
+    }
+
+    const alarmsOf = (json: TerraformJson) =>
+      Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"));
+    const ruleNamesOf = (json: TerraformJson) =>
+      Object.values(resourcesOf(json, "aws_cloudwatch_event_rule")).map((r) => r.name);
+
+    it("makes the <job>-failed rule, which sends to the topic", () => {
+      const json = notifiedJson();
+      const rule = resourceAt(json, "aws_cloudwatch_event_rule", "job/FailureNotification/Rule");
+      expect(rule.name).toBe("example-batch-failed");
+      expect(JSON.parse(rule.event_pattern as string).detail.group).toEqual([
+        "family:example-batch",
+      ]);
+      const target = resourceAt(
+        json,
+        "aws_cloudwatch_event_target",
+        "job/FailureNotification/TextTarget",
+      );
+      expect(target.arn).toMatch(TOPIC);
+    });
+
+    it("alarms on the job's rule's failed invocations and on its dead-letter queue", () => {
+      const json = notifiedJson();
+      const invocations = resourceAt(
+        json,
+        "aws_cloudwatch_metric_alarm",
+        "job/FailureNotification/InvocationAlarm",
+      );
+      expect(invocations).toMatchObject({
+        alarm_name: "example-batch-start-failed",
+        namespace: "AWS/Events",
+        metric_name: "FailedInvocations",
+        alarm_actions: [expect.stringMatching(TOPIC)],
+      });
+      expect((invocations.dimensions as { RuleName: string }).RuleName).toMatch(
+        ref("aws_cloudwatch_event_rule", "job_Rule", "name"),
+      );
+      expect(
+        alarmsOf(json)
+          .map((a) => a.alarm_name)
+          .sort(),
+      ).toEqual(["example-batch-runs-not-started", "example-batch-start-failed"]);
+    });
+
+    it("alarms on the dead-letter queue instead of a rule when the job runs on Scheduler", () => {
+      const json = notifiedJson({ scheduler: { timeZone: "Asia/Tokyo" } });
+      expect(ruleNamesOf(json)).toEqual(["example-batch-failed"]);
+      const [alarm] = alarmsOf(json);
+      expect(alarmsOf(json)).toHaveLength(1);
+      expect(alarm).toMatchObject({
+        alarm_name: "example-batch-runs-not-started",
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+      });
+      expect((alarm.dimensions as { QueueName: string }).QueueName).toMatch(
+        ref("aws_sqs_queue", "job_DeadLetterQueue", "name"),
+      );
+    });
+
+    it("makes no alarm for a job without a schedule", () => {
+      const json = notifiedJson({ scheduleExpression: undefined });
+      expect(alarmsOf(json)).toEqual([]);
+      expect(ruleNamesOf(json)).toEqual(["example-batch-failed"]);
+    });
+
+    it("reads the exit code through a result filter state machine when the job has sidecars", () => {
+      const json = notifiedJson({ sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }] });
+      const filter = resourceAt(
+        json,
+        "aws_sfn_state_machine",
+        "job/FailureNotification/ResultFilter",
+      );
+      expect(filter).toMatchObject({ name: "example-batch-result-filter", type: "EXPRESS" });
+      const target = resourceAt(
+        json,
+        "aws_cloudwatch_event_target",
+        "job/FailureNotification/FilterTarget",
+      );
+      expect(target.arn).toMatch(
+        ref("aws_sfn_state_machine", "job_FailureNotification_ResultFilter", "arn"),
+      );
+    });
+
+    it("sends straight to the topic, without a state machine, when the job has no sidecars", () => {
+      expect(resourcesOf(notifiedJson(), "aws_sfn_state_machine")).toEqual({});
+    });
+
+    it("is refused for a job that runs an existing task definition", () => {
+      const stack = emptyStack();
+      const topic = new FailureTopic(stack, "failures", { name: "dev-batch-failures" });
+      expect(
+        () =>
+          new ScheduledJob(stack, "job", {
+            jobName: "legacy",
+            scheduleExpression: "rate(1 day)",
+            clusterArn: CLUSTER,
+            subnetIds: ["subnet-0123456789abcdef0"],
+            taskDefinition: {
+              taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/x:1",
+              executionRoleArn: "arn:aws:iam::123456789012:role/x",
+            },
+            failureNotification: { topic },
+          }),
+      ).toThrow(
+        "test/job: failureNotification: it needs the job's container and log group, which an existing taskDefinition hides",
+      );
+    });
   });
 
   describe("escape hatches", () => {

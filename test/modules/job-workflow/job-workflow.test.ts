@@ -1,0 +1,531 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { FailureTopic } from "../../../modules/failure-notification";
+import { JobWorkflow, JobWorkflowProps, WorkflowJob } from "../../../modules/job-workflow";
+import { ScheduledJob, ScheduledJobProps } from "../../../modules/scheduled-job";
+import {
+  emptyStack,
+  onlyResource,
+  ParsedStatement,
+  resourcesOf,
+  statementsOf,
+  synthesize,
+  TerraformJson,
+} from "../../synth";
+
+const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+const CLUSTER_TASKS = "arn:aws:ecs:ap-northeast-1:123456789012:task/batch/*";
+const TASK_ROLE = "arn:aws:iam::123456789012:role/load-task";
+
+const ACCOUNT = "${data.aws_caller_identity.ProviderAccount.account_id}";
+const PARTITION = "${data.aws_partition.ProviderPartition.partition}";
+const REGION = "${data.aws_region.ScheduledJobProviderRegion.region}";
+
+/** A job without a schedule of its own, for a workflow to start. */
+function jobIn(scope: Construct, name: string, props: Partial<ScheduledJobProps> = {}) {
+  return new ScheduledJob(scope, name, {
+    jobName: name,
+    clusterArn: CLUSTER,
+    subnetIds: ["subnet-0123456789abcdef0"],
+    container: { image: "alpine:3.20" },
+    ...props,
+  });
+}
+
+/** extract, then load (which has a task role). */
+function twoJobs(scope: Construct): WorkflowJob[] {
+  return [
+    { job: jobIn(scope, "extract") },
+    { job: jobIn(scope, "load", { taskRoleArn: TASK_ROLE }), dependsOn: ["extract"] },
+  ];
+}
+
+/** a; then b and c side by side; then d, once both succeeded. */
+function diamond(scope: Construct): WorkflowJob[] {
+  return [
+    { job: jobIn(scope, "a") },
+    { job: jobIn(scope, "b"), dependsOn: ["a"] },
+    { job: jobIn(scope, "c"), dependsOn: ["a"] },
+    { job: jobIn(scope, "d"), dependsOn: ["b", "c"] },
+  ];
+}
+
+interface Synthesized {
+  readonly json: TerraformJson;
+  readonly workflow: JobWorkflow;
+}
+
+function workflowJson(
+  jobs: (scope: Construct) => WorkflowJob[] = twoJobs,
+  props: Partial<JobWorkflowProps> & { withTopic?: boolean } = {},
+): Synthesized {
+  let workflow!: JobWorkflow;
+  const { withTopic, ...overrides } = props;
+  const { json } = synthesize((scope) => {
+    const topic = withTopic
+      ? new FailureTopic(scope, "failures", { name: "dev-batch-failures" })
+      : undefined;
+    workflow = new JobWorkflow(scope, "wf", {
+      workflowName: "nightly",
+      description: "nightly load of the warehouse",
+      jobs: jobs(scope),
+      ...(topic ? { failureNotification: { topic, environment: "dev" } } : {}),
+      ...overrides,
+    });
+  });
+  return { json, workflow };
+}
+
+/** The resource of a type made by the construct at `path` below the stack, e.g. "wf/Role". */
+function resourceAt(json: TerraformJson, type: string, path: string): Record<string, unknown> {
+  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
+  if (!found) {
+    throw new Error(`no ${type} at ${path}`);
+  }
+  return found[1];
+}
+
+/** The `${type.path_XXXX.attribute}` reference to the resource of the construct at `path`. */
+const ref = (type: string, path: string, attribute: string, suffix = "") =>
+  new RegExp(
+    `^\\$\\{${type}\\.${path.replace(/\//g, "_")}_[0-9A-F]{8}\\.${attribute}\\}${suffix.replace(/[*]/g, "\\*")}$`,
+  );
+
+const familyRevisions = (job: string) =>
+  expect.stringMatching(
+    ref("aws_ecs_task_definition", `${job}/TaskDefinition`, "arn_without_revision", ":*"),
+  );
+const executionRole = (job: string) =>
+  expect.stringMatching(ref("aws_iam_role", `${job}/ExecutionRole`, "arn"));
+const STATE_MACHINE_ARN = ref("aws_sfn_state_machine", "wf", "arn");
+
+function roleStatements(json: TerraformJson): ParsedStatement[] {
+  return statementsOf(resourceAt(json, "aws_iam_policy", "wf/Role/Policy").policy);
+}
+
+function statement(statements: readonly ParsedStatement[], sid: string): ParsedStatement {
+  const found = statements.find((s) => s.Sid === sid);
+  if (!found) {
+    throw new Error(`no statement ${sid} in ${statements.map((s) => s.Sid).join(", ")}`);
+  }
+  return found;
+}
+
+interface AslState {
+  Type: string;
+  Next?: string;
+  Branches?: { StartAt: string; States: Record<string, AslState> }[];
+  Arguments?: Record<string, unknown>;
+}
+
+function definitionOf(json: TerraformJson): { StartAt: string; States: Record<string, AslState> } {
+  return JSON.parse(onlyResource(json, "aws_sfn_state_machine").definition as string);
+}
+
+/** The states the execution passes through, from StartAt, following Next. */
+function mainPath(definition: ReturnType<typeof definitionOf>): string[] {
+  const path: string[] = [];
+  for (let name: string | undefined = definition.StartAt; name;) {
+    path.push(name);
+    name = definition.States[name].Next;
+  }
+  return path;
+}
+
+describe("JobWorkflow", () => {
+  describe("of two jobs, load after extract", () => {
+    const { json, workflow } = workflowJson();
+    const stateMachine = onlyResource(json, "aws_sfn_state_machine");
+    const statements = roleStatements(json);
+
+    it("is a Standard state machine with the role, full logging and tracing", () => {
+      expect(stateMachine).toMatchObject({
+        name: "nightly",
+        type: "STANDARD",
+        logging_configuration: { level: "ALL", include_execution_data: true },
+        tracing_configuration: { enabled: true },
+      });
+      expect(stateMachine.role_arn).toMatch(ref("aws_iam_role", "wf/Role", "arn"));
+      expect(
+        (stateMachine.logging_configuration as Record<string, unknown>).log_destination,
+      ).toMatch(ref("aws_cloudwatch_log_group", "wf/LogGroup", "arn", ":*"));
+    });
+
+    it("is created only once its role may deliver logs, which Step Functions checks", () => {
+      expect(stateMachine.depends_on).toEqual([
+        expect.stringMatching(/^aws_iam_role_policy_attachment\.wf_Role_PolicyAttachment_[0-9A-F]{8}$/),
+      ]);
+    });
+
+    it("logs to a vended-logs group named after the workflow", () => {
+      expect(resourceAt(json, "aws_cloudwatch_log_group", "wf/LogGroup")).toMatchObject({
+        name: "/aws/vendedlogs/states/nightly",
+        retention_in_days: 180,
+      });
+    });
+
+    it("runs the stages in order: extract, then load", () => {
+      expect(workflow.stages).toEqual([["extract"], ["load"]]);
+      const definition = definitionOf(json);
+      expect(mainPath(definition)).toEqual([
+        "Stage 1: extract",
+        "Stage 2: load",
+        "Workflow succeeded",
+      ]);
+      expect(definition.States["Stage 1: extract"].Type).toBe("Parallel");
+      expect(definition).toMatchObject({ Comment: "nightly load of the warehouse" });
+    });
+
+    it("runs each job's own task definition in its cluster", () => {
+      const stage = definitionOf(json).States["Stage 2: load"];
+      expect(stage.Branches).toHaveLength(1);
+      const run = stage.Branches![0].States["Run load"];
+      expect(run.Arguments).toMatchObject({
+        LaunchType: "FARGATE",
+        Cluster: CLUSTER,
+        TaskDefinition: expect.stringMatching(
+          ref("aws_ecs_task_definition", "load/TaskDefinition", "arn"),
+        ),
+      });
+    });
+
+    it("makes no schedule", () => {
+      expect(workflow.schedule).toBeUndefined();
+      expect(resourcesOf(json, "aws_cloudwatch_event_rule")).toEqual({});
+      expect(resourcesOf(json, "aws_scheduler_schedule")).toEqual({});
+      expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
+    });
+
+    describe("its role", () => {
+      it("may be assumed by Step Functions of this account only", () => {
+        const role = resourceAt(json, "aws_iam_role", "wf/Role");
+        expect(role.name).toBe("nightly-workflow");
+        expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+          {
+            Effect: "Allow",
+            Principal: { Service: "states.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+          },
+        ]);
+      });
+
+      it("has exactly these statements", () => {
+        expect(statements.map((s) => s.Sid)).toEqual([
+          "RunTheJobsTaskDefinitions",
+          "PassTheJobsRolesToEcsTasks",
+          "TagTasksAtLaunch",
+          "WatchAndStopTheJobsTasks",
+          "ManageTheSyncEventRule",
+          "DeliverExecutionLogs",
+          "SendTraces",
+        ]);
+        expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
+      });
+
+      it("may run every revision of each job's family, in the jobs' cluster only", () => {
+        expect(statement(statements, "RunTheJobsTaskDefinitions")).toEqual({
+          Sid: "RunTheJobsTaskDefinitions",
+          Effect: "Allow",
+          Action: ["ecs:RunTask"],
+          Resource: [familyRevisions("extract"), familyRevisions("load")],
+          Condition: { ArnEquals: { "ecs:cluster": [CLUSTER] } },
+        });
+      });
+
+      it("may pass the execution and task roles, to ECS tasks only", () => {
+        expect(statement(statements, "PassTheJobsRolesToEcsTasks")).toEqual({
+          Sid: "PassTheJobsRolesToEcsTasks",
+          Effect: "Allow",
+          Action: ["iam:PassRole"],
+          Resource: [executionRole("extract"), executionRole("load"), TASK_ROLE],
+          Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        });
+      });
+
+      it("may tag the cluster's tasks, only while RunTask creates them", () => {
+        expect(statement(statements, "TagTasksAtLaunch")).toEqual({
+          Sid: "TagTasksAtLaunch",
+          Effect: "Allow",
+          Action: ["ecs:TagResource"],
+          Resource: [CLUSTER_TASKS],
+          Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        });
+      });
+
+      it("may watch and stop the cluster's tasks", () => {
+        expect(statement(statements, "WatchAndStopTheJobsTasks")).toEqual({
+          Sid: "WatchAndStopTheJobsTasks",
+          Effect: "Allow",
+          Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+          Resource: [CLUSTER_TASKS],
+        });
+      });
+
+      it("may manage only the rule Step Functions uses for runTask.sync", () => {
+        expect(statement(statements, "ManageTheSyncEventRule")).toEqual({
+          Sid: "ManageTheSyncEventRule",
+          Effect: "Allow",
+          Action: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+          Resource: [
+            `arn:${PARTITION}:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForECSTaskRule`,
+          ],
+        });
+      });
+
+      it("delivers logs and traces, the only grants on *", () => {
+        expect(statement(statements, "DeliverExecutionLogs").Action).toEqual(
+          expect.arrayContaining(["logs:CreateLogDelivery", "logs:PutResourcePolicy"]),
+        );
+        expect(statement(statements, "SendTraces").Action).toEqual(
+          expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]),
+        );
+        const onStar = statements.filter((s) => s.Resource.includes("*"));
+        expect(onStar.map((s) => s.Sid)).toEqual(["DeliverExecutionLogs", "SendTraces"]);
+        expect(onStar.every((s) => s.Resource.length === 1)).toBe(true);
+        expect(onStar.flatMap((s) => s.Action).every((a) => /^(logs|xray):/.test(a))).toBe(true);
+      });
+
+      it("may neither list executions nor publish notices", () => {
+        const actions = statements.flatMap((s) => s.Action);
+        expect(actions).not.toContain("states:ListExecutions");
+        expect(actions.filter((a) => /^(sns|kms):/.test(a))).toEqual([]);
+      });
+    });
+  });
+
+  describe("of a diamond: a; b and c; d", () => {
+    const { json, workflow } = workflowJson(diamond);
+
+    it("runs b and c side by side, between a and d", () => {
+      expect(workflow.stages).toEqual([["a"], ["b", "c"], ["d"]]);
+      const definition = definitionOf(json);
+      expect(mainPath(definition)).toEqual([
+        "Stage 1: a",
+        "Stage 2: b, c",
+        "Stage 3: d",
+        "Workflow succeeded",
+      ]);
+      expect(definition.States["Stage 2: b, c"].Branches!.map((branch) => branch.StartAt)).toEqual([
+        "Skip b?",
+        "Skip c?",
+      ]);
+    });
+
+    it("may run the four families, and pass their four execution roles", () => {
+      const statements = roleStatements(json);
+      expect(statement(statements, "RunTheJobsTaskDefinitions").Resource).toEqual(
+        ["a", "b", "c", "d"].map(familyRevisions),
+      );
+      expect(statement(statements, "PassTheJobsRolesToEcsTasks").Resource).toEqual(
+        ["a", "b", "c", "d"].map(executionRole),
+      );
+    });
+  });
+
+  describe("with preventOverlap", () => {
+    const { json } = workflowJson(twoJobs, { preventOverlap: true });
+
+    it("checks for a running execution first", () => {
+      expect(mainPath(definitionOf(json))).toEqual([
+        "Check for a running execution",
+        "Previous run still running?",
+      ]);
+    });
+
+    it("may list the executions of this state machine only", () => {
+      const statements = roleStatements(json);
+      expect(statement(statements, "SeeRunningExecutions")).toEqual({
+        Sid: "SeeRunningExecutions",
+        Effect: "Allow",
+        Action: ["states:ListExecutions"],
+        Resource: [`arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:nightly`],
+      });
+      expect(statements.filter((s) => s.Resource.includes("*")).map((s) => s.Sid)).toEqual([
+        "DeliverExecutionLogs",
+        "SendTraces",
+      ]);
+    });
+  });
+
+  describe("with failureNotification", () => {
+    const { json } = workflowJson(twoJobs, { withTopic: true });
+    const statements = roleStatements(json);
+
+    it("may publish to the topic, encrypted with its key", () => {
+      expect(statement(statements, "PublishFailureNotices")).toEqual({
+        Sid: "PublishFailureNotices",
+        Effect: "Allow",
+        Action: ["sns:Publish"],
+        Resource: [expect.stringMatching(ref("aws_sns_topic", "failures", "arn"))],
+      });
+      expect(statement(statements, "EncryptFailureNotices")).toEqual({
+        Sid: "EncryptFailureNotices",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: [expect.stringMatching(ref("aws_kms_key", "failures/Key", "arn"))],
+      });
+      expect(statements.filter((s) => s.Resource.includes("*")).map((s) => s.Sid)).toEqual([
+        "DeliverExecutionLogs",
+        "SendTraces",
+      ]);
+    });
+
+    it("publishes a notice when a job failed for good", () => {
+      const branch = definitionOf(json).States["Stage 1: extract"].Branches![0];
+      expect(branch.States["Notify extract failed"]).toMatchObject({
+        Type: "Task",
+        Resource: "arn:aws:states:::sns:publish",
+        Arguments: { TopicArn: expect.stringMatching(ref("aws_sns_topic", "failures", "arn")) },
+      });
+    });
+  });
+
+  describe("scheduled by a rule", () => {
+    const { json, workflow } = workflowJson(twoJobs, {
+      schedule: { scheduleExpression: "cron(0 18 * * ? *)" },
+    });
+
+    it("starts the state machine with input {} from a rule named after the workflow", () => {
+      expect(workflow.schedule?.kind).toBe("rule");
+      expect(resourceAt(json, "aws_cloudwatch_event_rule", "wf/Rule")).toMatchObject({
+        name: "nightly",
+        schedule_expression: "cron(0 18 * * ? *)",
+      });
+      const target = resourceAt(json, "aws_cloudwatch_event_target", "wf/Target");
+      expect(target.arn).toMatch(STATE_MACHINE_ARN);
+      expect(target.input).toBe("{}");
+      expect(target.role_arn).toMatch(ref("aws_iam_role", "wf/EventsRole", "arn"));
+      expect(target.dead_letter_config).toEqual({
+        arn: expect.stringMatching(ref("aws_sqs_queue", "wf/DeadLetterQueue", "arn")),
+      });
+    });
+
+    it("lets the events role start this state machine and nothing else", () => {
+      expect(resourceAt(json, "aws_iam_role", "wf/EventsRole").name).toBe("nightly-events");
+      expect(
+        statementsOf(resourceAt(json, "aws_iam_policy", "wf/EventsRole/Policy").policy),
+      ).toEqual([
+        {
+          Sid: "StartThisWorkflow",
+          Effect: "Allow",
+          Action: ["states:StartExecution"],
+          Resource: [expect.stringMatching(STATE_MACHINE_ARN)],
+        },
+      ]);
+    });
+  });
+
+  describe("scheduled on EventBridge Scheduler", () => {
+    const { json, workflow } = workflowJson(twoJobs, {
+      schedule: { scheduleExpression: "cron(0 3 * * ? *)", scheduler: { timeZone: "Asia/Tokyo" } },
+    });
+    const statements = statementsOf(
+      resourceAt(json, "aws_iam_policy", "wf/SchedulerRole/Policy").policy,
+    );
+
+    it("starts the state machine with input {} at 03:00 Tokyo time", () => {
+      expect(workflow.schedule?.kind).toBe("scheduler");
+      expect(resourcesOf(json, "aws_cloudwatch_event_rule")).toEqual({});
+      const schedule = resourceAt(json, "aws_scheduler_schedule", "wf/Schedule");
+      expect(schedule).toMatchObject({
+        name: "nightly",
+        schedule_expression: "cron(0 3 * * ? *)",
+        schedule_expression_timezone: "Asia/Tokyo",
+        target: { input: "{}" },
+      });
+      expect((schedule.target as Record<string, unknown>).arn).toMatch(STATE_MACHINE_ARN);
+    });
+
+    it("lets the scheduler role start this state machine only, and fill its queue", () => {
+      expect(resourceAt(json, "aws_iam_role", "wf/SchedulerRole").name).toBe("nightly-scheduler");
+      expect(statements).toEqual([
+        {
+          Sid: "StartThisWorkflow",
+          Effect: "Allow",
+          Action: ["states:StartExecution"],
+          Resource: [expect.stringMatching(STATE_MACHINE_ARN)],
+        },
+        {
+          Sid: "SendUnstartedRunsToDeadLetterQueue",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: [expect.stringMatching(ref("aws_sqs_queue", "wf/DeadLetterQueue", "arn"))],
+        },
+      ]);
+    });
+  });
+
+  describe("rejects at synth time, naming the workflow and the field", () => {
+    function build(
+      jobs: (scope: Construct) => WorkflowJob[],
+      props: Partial<JobWorkflowProps> = {},
+    ): () => JobWorkflow {
+      return () => {
+        const stack: TerraformStack = emptyStack();
+        return new JobWorkflow(stack, "wf", {
+          workflowName: "nightly",
+          jobs: jobs(stack),
+          ...props,
+        });
+      };
+    }
+
+    it("a cycle, naming its jobs", () => {
+      expect(
+        build((scope) => [
+          { job: jobIn(scope, "a"), dependsOn: ["c"] },
+          { job: jobIn(scope, "b"), dependsOn: ["a"] },
+          { job: jobIn(scope, "c"), dependsOn: ["b"] },
+        ]),
+      ).toThrow(
+        "test/wf: jobs: jobs 'a' -> 'c' -> 'b' -> 'a' form a cycle: each depends on the next, so none can start",
+      );
+    });
+
+    it("a dependency on a job that is not in the workflow", () => {
+      expect(
+        build((scope) => [
+          { job: jobIn(scope, "a") },
+          { job: jobIn(scope, "b"), dependsOn: ["x"] },
+        ]),
+      ).toThrow("test/wf: jobs: job 'b' depends on 'x', which is not in the workflow");
+    });
+
+    it.each([
+      ["a space", "nightly load"],
+      ["a dot", "nightly.load"],
+      ["55 characters", "w".repeat(55)],
+    ])("a workflowName with %s", (_, workflowName) => {
+      expect(build(twoJobs, { workflowName })).toThrow(
+        `test/wf: workflowName: '${workflowName}' must be 1-54 letters, digits, '-' and '_'`,
+      );
+    });
+
+    it("accepts a workflowName of 54 characters", () => {
+      expect(build(twoJobs, { workflowName: "w".repeat(54) })).not.toThrow();
+    });
+
+    it("a job made from an existing task definition", () => {
+      expect(
+        build((scope) => [
+          { job: jobIn(scope, "a") },
+          {
+            job: jobIn(scope, "legacy", {
+              container: undefined,
+              taskDefinition: {
+                taskDefinitionArn:
+                  "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:7",
+                executionRoleArn: "arn:aws:iam::123456789012:role/legacy-execution",
+              },
+            }),
+            dependsOn: ["a"],
+          },
+        ]),
+      ).toThrow(
+        "test/wf: jobs[1].job: job 'legacy' runs an existing task definition, whose job container is unknown",
+      );
+    });
+  });
+});
