@@ -1,8 +1,9 @@
 import { EnvironmentConfig } from "./environment-config";
 
 /**
- * dev: the book's sample batch, in a cluster made for it. The account, subnet, security group
- * and bucket below are placeholders: replace them with your own.
+ * dev: the book's sample batch, in a cluster made for it, reporting failures; and a nightly
+ * workflow of two jobs at 03:00 Tokyo time, the second after the first. The account, subnets,
+ * security group, bucket and e-mail address below are placeholders: replace them with your own.
  */
 export const dev: EnvironmentConfig = {
   name: "dev",
@@ -15,6 +16,7 @@ export const dev: EnvironmentConfig = {
   cluster: { create: { name: "batch-dev" } },
   backend: { s3: { bucket: "example-tfstate-dev-111111111111" } },
   defaultTags: { Project: "ecs-scheduled-batch", Owner: "platform" },
+  notifications: { emailAddresses: ["batch-alerts@example.com"] },
   jobs: [
     {
       jobName: "example-batch",
@@ -24,6 +26,33 @@ export const dev: EnvironmentConfig = {
       memoryMiB: 512,
       container: { image: "alpine:3.20", command: ["/bin/date"] },
       logGroupName: "/ecs-scheduled-tasks/example",
+      safeToRerun: true,
+    },
+    {
+      jobName: "extract-sales",
+      description: "exports yesterday's sales",
+      container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "echo extracting sales"] },
+      safeToRerun: true,
+    },
+    {
+      jobName: "build-sales-report",
+      description: "builds the sales report from the export",
+      container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "echo building report"] },
+    },
+  ],
+  workflows: [
+    {
+      workflowName: "nightly-sales",
+      description: "sales export, then the report built from it",
+      schedule: {
+        scheduleExpression: "cron(0 3 * * ? *)",
+        scheduler: { timeZone: "Asia/Tokyo" },
+      },
+      preventOverlap: true,
+      jobs: [
+        { job: "extract-sales", retryOnExitCode: { attempts: 2 }, timeoutSeconds: 3600 },
+        { job: "build-sales-report", dependsOn: ["extract-sales"], timeoutSeconds: 7200 },
+      ],
     },
   ],
 };

@@ -1,3 +1,5 @@
+import { SlackChannel } from "../modules/failure-notification/failure-topic";
+import { JobWorkflowProps, WorkflowJob } from "../modules/job-workflow/job-workflow";
 import { ScheduledJobProps } from "../modules/scheduled-job/scheduled-job";
 
 /**
@@ -44,11 +46,41 @@ export interface BackendConfig {
   };
 }
 
+/**
+ * Who hears of failures: an SNS topic (`<environment>-batch-failures`, KMS-encrypted) with these
+ * subscribers. Scheduled jobs and workflows report to it.
+ */
+export interface NotificationConfig {
+  /** Each address gets an e-mail to confirm, then every failure notice. @default none */
+  readonly emailAddresses?: readonly string[];
+  /** `https://` endpoints subscribed to the topic (they confirm the subscription). @default none */
+  readonly httpsEndpoints?: readonly string[];
+  /** A Slack channel, through AWS Chatbot. Authorise the workspace once per account in the
+   * Chatbot console first. @default no Slack */
+  readonly slack?: SlackChannel;
+}
+
 /** A job of an environment: a ScheduledJob whose network and cluster come from the environment. */
 export type JobConfig = Omit<
   ScheduledJobProps,
-  "clusterArn" | "subnetIds" | "securityGroupIds" | "region"
->;
+  "clusterArn" | "subnetIds" | "securityGroupIds" | "region" | "failureNotification"
+> & {
+  /** Report this job's failures to the environment's notifications. Only jobs with a schedule
+   * report on their own; a workflow reports for the jobs it runs.
+   * @default true when the environment has notifications */
+  readonly notifyOnFailure?: boolean;
+};
+
+/** A job of a workflow, named by its jobName in the environment's jobs. */
+export type WorkflowJobConfig = Omit<WorkflowJob, "job"> & { readonly job: string };
+
+/** A workflow of an environment: jobs of the environment run in dependency order. */
+export type WorkflowConfig = Omit<JobWorkflowProps, "jobs" | "failureNotification"> & {
+  readonly jobs: readonly WorkflowJobConfig[];
+  /** Report jobs that failed for good to the environment's notifications.
+   * @default true when the environment has notifications */
+  readonly notifyOnFailure?: boolean;
+};
 
 /** Everything one environment (dev, stg, prod) deploys. */
 export interface EnvironmentConfig {
@@ -65,6 +97,10 @@ export interface EnvironmentConfig {
    * @default none */
   readonly defaultTags?: Readonly<Record<string, string>>;
   readonly jobs: readonly JobConfig[];
+  /** Jobs with dependencies, run as Step Functions workflows. @default none */
+  readonly workflows?: readonly WorkflowConfig[];
+  /** Where failure notices go. @default no notifications */
+  readonly notifications?: NotificationConfig;
 }
 
 /** An environment config that is incomplete or inconsistent. */
@@ -176,6 +212,66 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   if (duplicate !== undefined) {
     fail("jobs", `the job name '${duplicate}' is used twice: job names must be unique`);
   }
+  checkWorkflows(fail, config);
+  const notifyOnFailure = [
+    ...config.jobs.filter((job) => job.notifyOnFailure === true).map((j) => `job '${j.jobName}'`),
+    ...(config.workflows ?? [])
+      .filter((workflow) => workflow.notifyOnFailure === true)
+      .map((w) => `workflow '${w.workflowName}'`),
+  ];
+  if (notifyOnFailure.length > 0 && config.notifications === undefined) {
+    fail(
+      "notifications",
+      `${notifyOnFailure[0]} sets notifyOnFailure, but the environment has no notifications: add notifications (e-mail addresses, HTTPS endpoints or Slack)`,
+    );
+  }
+}
+
+/** Workflows name jobs of the environment, each job at most once, and no job runs twice. */
+function checkWorkflows(fail: Fail, config: EnvironmentConfig): void {
+  const workflows = config.workflows ?? [];
+  if (!Array.isArray(workflows)) {
+    fail("workflows", "give a list of workflows");
+  }
+  const jobs = new Map(config.jobs.map((job) => [job.jobName, job]));
+  const owner = new Map<string, string>();
+  const names = new Set<string>();
+  workflows.forEach((workflow, w) => {
+    const field = `workflows[${w}]`;
+    const name = workflow.workflowName;
+    // Workflows and jobs share the rule, schedule and role namespaces.
+    if (names.has(name) || jobs.has(name)) {
+      fail(
+        `${field}.workflowName`,
+        `'${name}' is already the name of a ${names.has(name) ? "workflow" : "job"}: workflow and job names must be unique`,
+      );
+    }
+    names.add(name);
+    const entries: readonly WorkflowJobConfig[] = workflow.jobs ?? [];
+    entries.forEach((entry, j) => {
+      const job = jobs.get(entry.job);
+      if (job === undefined) {
+        fail(
+          `${field}.jobs[${j}].job`,
+          `'${entry.job}' is not a job of this environment: add it to jobs (without a scheduleExpression)`,
+        );
+      }
+      if (job.scheduleExpression !== undefined) {
+        fail(
+          `${field}.jobs[${j}].job`,
+          `job '${entry.job}' has its own scheduleExpression, so it would also run outside workflow '${name}': remove the job's schedule`,
+        );
+      }
+      const other = owner.get(entry.job);
+      if (other !== undefined) {
+        fail(
+          `${field}.jobs[${j}].job`,
+          `job '${entry.job}' is already in workflow '${other}': a job belongs to one workflow`,
+        );
+      }
+      owner.set(entry.job, name);
+    });
+  });
 }
 
 type Fail = (field: string, rule: string) => never;

@@ -5,6 +5,8 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { FailureTopic } from "../modules/failure-notification/failure-topic";
+import { JobWorkflow } from "../modules/job-workflow/job-workflow";
 import { ScheduledJob } from "../modules/scheduled-job/scheduled-job";
 import {
   EnvironmentConfig,
@@ -25,6 +27,9 @@ export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly clusterArn: string;
   readonly jobs: readonly ScheduledJob[];
+  readonly workflows: readonly JobWorkflow[];
+  /** Where failure notices go, when the config has notifications. */
+  readonly failureTopic?: FailureTopic;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
@@ -57,16 +62,38 @@ export class EnvironmentStack extends TerraformStack {
 
     this.clusterArn = this.cluster(config);
     const network = this.network(config.network);
-    this.jobs = config.jobs.map(
-      (job) =>
-        new ScheduledJob(this, job.jobName, {
-          ...job,
-          clusterArn: this.clusterArn,
-          subnetIds: network.subnetIds,
-          securityGroupIds: network.securityGroupIds,
-          region: config.region,
+    if (config.notifications) {
+      this.failureTopic = new FailureTopic(this, "FailureTopic", {
+        name: `${config.name}-batch-failures`,
+        ...config.notifications,
+      });
+    }
+    const notify = (wanted: boolean | undefined) =>
+      this.failureTopic && wanted !== false
+        ? { topic: this.failureTopic, environment: config.name }
+        : undefined;
+
+    this.jobs = config.jobs.map(({ notifyOnFailure, ...job }) => {
+      return new ScheduledJob(this, job.jobName, {
+        ...job,
+        clusterArn: this.clusterArn,
+        subnetIds: network.subnetIds,
+        securityGroupIds: network.securityGroupIds,
+        region: config.region,
+        // A job without a schedule is run by a workflow (which reports for it) or by the runner.
+        failureNotification: job.scheduleExpression ? notify(notifyOnFailure) : undefined,
+      });
+    });
+    const jobsByName = new Map(this.jobs.map((job) => [job.jobName, job]));
+    this.workflows = (config.workflows ?? []).map(
+      ({ notifyOnFailure, jobs, ...workflow }) =>
+        new JobWorkflow(this, workflow.workflowName, {
+          ...workflow,
+          jobs: jobs.map((entry) => ({ ...entry, job: jobsByName.get(entry.job)! })),
+          failureNotification: notify(notifyOnFailure),
         }),
     );
+
     for (const job of this.jobs) {
       new TerraformOutput(this, `${job.jobName}-task-definition-arn`, {
         value: job.taskDefinitionArn,
@@ -78,6 +105,18 @@ export class EnvironmentStack extends TerraformStack {
           description: `Log group of job ${job.jobName}`,
         });
       }
+    }
+    for (const workflow of this.workflows) {
+      new TerraformOutput(this, `${workflow.workflowName}-state-machine-arn`, {
+        value: workflow.stateMachineArn,
+        description: `State machine of workflow ${workflow.workflowName}: start, redrive or re-run it here`,
+      });
+    }
+    if (this.failureTopic) {
+      new TerraformOutput(this, "failure-topic-arn", {
+        value: this.failureTopic.topicArn,
+        description: "SNS topic that receives failure notices of this environment's jobs",
+      });
     }
   }
 

@@ -3,11 +3,15 @@
 import { Construct } from "constructs";
 import {
   BatchTaskDefinition,
+  DeadLetterQueue,
   EcsEventTarget,
+  FailureTopic,
   IamRole,
   JobLogGroup,
+  JobWorkflow,
   ScheduleRule,
   ScheduledJob,
+  SchedulerSchedule,
 } from "../modules";
 
 const CLUSTER_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
@@ -98,5 +102,79 @@ export function scheduledJobExample(scope: Construct) {
     securityGroupIds: ["sg-0123456789abcdef0"],
     container: { image: "alpine:3.20", command: ["/bin/date"] },
     logGroupName: "/ecs-scheduled-tasks/example",
+  });
+}
+
+// example: SchedulerSchedule
+export function schedulerScheduleExample(scope: Construct) {
+  new SchedulerSchedule(scope, "Schedule", {
+    name: "nightly-report",
+    scheduleExpression: "cron(0 3 * * ? *)", // 03:00 in Tokyo, daylight saving handled
+    timeZone: "Asia/Tokyo",
+    flexibleTimeWindowMinutes: 15,
+    startDate: "2026-12-01T00:00:00+09:00",
+    roleArn: "arn:aws:iam::123456789012:role/nightly-report-scheduler",
+    ecsTask: {
+      clusterArn: CLUSTER_ARN,
+      taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/nightly-report:3",
+      subnetIds: SUBNET_IDS,
+    },
+    deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:nightly-report-dlq",
+  });
+}
+
+// example: DeadLetterQueue
+export function deadLetterQueueExample(scope: Construct) {
+  const queue = new DeadLetterQueue(scope, "DeadLetterQueue", { queueName: "example-batch-dlq" });
+  // A rule's target may send to it only once the queue policy names the rule.
+  queue.allowEventBridgeRule("arn:aws:events:ap-northeast-1:123456789012:rule/example-batch");
+  return queue.queueArn;
+}
+
+// example: FailureTopic
+export function failureTopicExample(scope: Construct) {
+  return new FailureTopic(scope, "Failures", {
+    name: "prod-batch-failures",
+    emailAddresses: ["batch-alerts@example.com"],
+    httpsEndpoints: ["https://hooks.example.com/aws-sns"],
+    slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
+  });
+}
+
+// example: JobFailureNotification
+export function jobFailureNotificationExample(scope: Construct) {
+  const topic = new FailureTopic(scope, "Failures", { name: "prod-batch-failures" });
+  new ScheduledJob(scope, "nightly-report", {
+    jobName: "nightly-report",
+    scheduleExpression: "cron(0 3 * * ? *)",
+    scheduler: { timeZone: "Asia/Tokyo" }, // EventBridge Scheduler instead of a UTC rule
+    clusterArn: CLUSTER_ARN,
+    subnetIds: SUBNET_IDS,
+    container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "exit 1"] },
+    failureNotification: { topic, environment: "prod" },
+  });
+}
+
+// example: JobWorkflow
+export function jobWorkflowExample(scope: Construct) {
+  const job = (jobName: string, command: string) =>
+    new ScheduledJob(scope, jobName, {
+      jobName,
+      clusterArn: CLUSTER_ARN,
+      subnetIds: SUBNET_IDS,
+      container: { image: "alpine:3.20", command: ["/bin/sh", "-c", command] },
+      safeToRerun: true, // no scheduleExpression: the workflow starts it
+    });
+  new JobWorkflow(scope, "nightly-sales", {
+    workflowName: "nightly-sales",
+    jobs: [
+      { job: job("extract-sales", "echo extract"), retryOnExitCode: { attempts: 2 } },
+      { job: job("build-report", "echo report"), dependsOn: ["extract-sales"] },
+    ],
+    schedule: { scheduleExpression: "cron(0 3 * * ? *)", scheduler: { timeZone: "Asia/Tokyo" } },
+    preventOverlap: true,
+    failureNotification: {
+      topic: new FailureTopic(scope, "Failures", { name: "prod-batch-failures" }),
+    },
   });
 }

@@ -21,11 +21,16 @@ describe("the README's module catalogue", () => {
   it("has an example for every construct of the library", () => {
     expect(examples.map((e) => e.name).sort()).toEqual([
       "BatchTaskDefinition",
+      "DeadLetterQueue",
       "EcsEventTarget",
+      "FailureTopic",
       "IamRole",
+      "JobFailureNotification",
       "JobLogGroup",
+      "JobWorkflow",
       "ScheduleRule",
       "ScheduledJob",
+      "SchedulerSchedule",
     ]);
   });
 

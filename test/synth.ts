@@ -61,3 +61,31 @@ export interface ParsedStatement {
 export function statementsOf(policyJson: unknown): ParsedStatement[] {
   return (JSON.parse(policyJson as string) as { Statement: ParsedStatement[] }).Statement;
 }
+
+/**
+ * The resource of a type made by the construct at `path` below the stack, e.g.
+ * "job/EventsRole/Policy" (a construct's main resource, id "Resource", is at its own path).
+ */
+export function resourceAt(
+  json: TerraformJson,
+  type: string,
+  path: string,
+): Record<string, unknown> {
+  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
+  if (!found) {
+    throw new Error(`no ${type} at ${path}`);
+  }
+  return found[1];
+}
+
+/**
+ * Matches the whole `${type.path_XXXXXXXX.attribute}` reference to the resource of the construct
+ * at `path`, followed by `suffix` (e.g. ":*").
+ */
+export function ref(type: string, path: string, attribute: string, suffix = ""): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `^\\$\\{${escape(type)}\\.${escape(path.replace(/\//g, "_"))}_[0-9A-F]{8}\\.${escape(attribute)}\\}${escape(suffix)}$`,
+  );
+}

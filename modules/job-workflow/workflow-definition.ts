@@ -696,7 +696,9 @@ function chatMessage(
     lit(`*Safe to re-run:* ${safeToRerun ? "yes" : "no, check what the job already did first"}`),
   ];
   const nextSteps = [
-    lit(`Re-run this job and the jobs after it: ${skipJobsAdvice(advice, (text) => `\`${text}\``)}`),
+    lit(
+      `Re-run this job and the jobs after it: ${skipJobsAdvice(advice, (text) => `\`${text}\``)}`,
+    ),
     `'State machine: ' & $states.context.StateMachine.Id`,
   ];
   return `$string({ ${[

@@ -2,6 +2,8 @@ import { dev } from "../../environments/dev";
 import {
   EnvironmentConfig,
   EnvironmentConfigError,
+  JobConfig,
+  WorkflowConfig,
   validateEnvironmentConfig,
 } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
@@ -447,6 +449,134 @@ describe("validateEnvironmentConfig", () => {
     expect(error).toBeInstanceOf(EnvironmentConfigError);
     expect((error as Error).name).toBe("EnvironmentConfigError");
     expect((error as Error).message).toMatch(message);
+  });
+
+  describe("workflows and notifications", () => {
+    /** `valid` with two jobs without a schedule, run by a workflow one after the other. */
+    const withWorkflow: EnvironmentConfig = {
+      ...valid,
+      jobs: [
+        ...valid.jobs,
+        {
+          jobName: "extract-sales",
+          container: { image: "alpine:3.20", command: ["/bin/true"] },
+          safeToRerun: true,
+        },
+        { jobName: "build-sales-report", container: { image: "alpine:3.20" } },
+      ],
+      workflows: [
+        {
+          workflowName: "nightly-sales",
+          jobs: [
+            { job: "extract-sales" },
+            { job: "build-sales-report", dependsOn: ["extract-sales"] },
+          ],
+        },
+      ],
+    };
+    const nightly = withWorkflow.workflows![0];
+    const notifications = { emailAddresses: ["batch-alerts@example.com"] };
+    const archive: JobConfig = { jobName: "archive-sales", container: { image: "alpine:3.20" } };
+    /** `withWorkflow` with a third unscheduled job, and these workflows after nightly-sales. */
+    const withWorkflows = (...workflows: WorkflowConfig[]): EnvironmentConfig => ({
+      ...withWorkflow,
+      jobs: [...withWorkflow.jobs, archive],
+      workflows: [nightly, ...workflows],
+    });
+    const weekly = (jobs: WorkflowConfig["jobs"]): WorkflowConfig => ({
+      workflowName: "weekly-sales",
+      jobs,
+    });
+    /** `withWorkflow` whose scheduled job example-batch has these settings too. */
+    const withSampleJob = (settings: Partial<JobConfig>): EnvironmentConfig => ({
+      ...withWorkflow,
+      jobs: [{ ...valid.jobs[0], ...settings }, ...withWorkflow.jobs.slice(1)],
+    });
+
+    it.each<[string, EnvironmentConfig]>([
+      ["a workflow of jobs without a schedule", withWorkflow],
+      ["an empty list of workflows", { ...valid, workflows: [] }],
+      ["two workflows, each with its own jobs", withWorkflows(weekly([{ job: "archive-sales" }]))],
+      ["notifications that no one opts into", { ...withWorkflow, notifications }],
+      [
+        "notifyOnFailure true on a job, with notifications",
+        { ...withSampleJob({ notifyOnFailure: true }), notifications },
+      ],
+      [
+        "notifyOnFailure true on a workflow, with notifications",
+        { ...withWorkflow, notifications, workflows: [{ ...nightly, notifyOnFailure: true }] },
+      ],
+      [
+        "notifyOnFailure false on a job and a workflow, without notifications",
+        {
+          ...withSampleJob({ notifyOnFailure: false }),
+          workflows: [{ ...nightly, notifyOnFailure: false }],
+        },
+      ],
+    ])("accepts %s", (_description, config) => {
+      expect(() => validateEnvironmentConfig(config)).not.toThrow();
+    });
+
+    it.each<[string, EnvironmentConfig, RegExp]>([
+      [
+        "workflows that are not a list",
+        { ...valid, workflows: {} as unknown as WorkflowConfig[] },
+        /^environment 'dev': workflows: give a list of workflows$/,
+      ],
+      [
+        "a workflow naming a job that does not exist",
+        {
+          ...withWorkflow,
+          workflows: [{ ...nightly, jobs: [...nightly.jobs, { job: "load-sales" }] }],
+        },
+        /^environment 'dev': workflows\[0\]\.jobs\[2\]\.job: 'load-sales' is not a job of this environment: add it to jobs \(without a scheduleExpression\)$/,
+      ],
+      [
+        "a workflow job that has its own scheduleExpression",
+        {
+          ...withWorkflow,
+          workflows: [{ ...nightly, jobs: [{ job: "example-batch" }, ...nightly.jobs] }],
+        },
+        /^environment 'dev': workflows\[0\]\.jobs\[0\]\.job: job 'example-batch' has its own scheduleExpression, so it would also run outside workflow 'nightly-sales': remove the job's schedule$/,
+      ],
+      [
+        "a job in two workflows",
+        withWorkflows(weekly([{ job: "archive-sales" }, { job: "build-sales-report" }])),
+        /^environment 'dev': workflows\[1\]\.jobs\[1\]\.job: job 'build-sales-report' is already in workflow 'nightly-sales': a job belongs to one workflow$/,
+      ],
+      [
+        "a job twice in one workflow",
+        {
+          ...withWorkflow,
+          workflows: [{ ...nightly, jobs: [...nightly.jobs, { job: "extract-sales" }] }],
+        },
+        /^environment 'dev': workflows\[0\]\.jobs\[2\]\.job: job 'extract-sales' is already in workflow 'nightly-sales': a job belongs to one workflow$/,
+      ],
+      [
+        "a workflow named like a job",
+        { ...withWorkflow, workflows: [{ ...nightly, workflowName: "extract-sales" }] },
+        /^environment 'dev': workflows\[0\]\.workflowName: 'extract-sales' is already the name of a job: workflow and job names must be unique$/,
+      ],
+      [
+        "two workflows of the same name",
+        withWorkflows({ ...weekly([{ job: "archive-sales" }]), workflowName: "nightly-sales" }),
+        /^environment 'dev': workflows\[1\]\.workflowName: 'nightly-sales' is already the name of a workflow: workflow and job names must be unique$/,
+      ],
+      [
+        "notifyOnFailure true on a job, without notifications",
+        withSampleJob({ notifyOnFailure: true }),
+        /^environment 'dev': notifications: job 'example-batch' sets notifyOnFailure, but the environment has no notifications: add notifications \(e-mail addresses, HTTPS endpoints or Slack\)$/,
+      ],
+      [
+        "notifyOnFailure true on a workflow, without notifications",
+        { ...withWorkflow, workflows: [{ ...nightly, notifyOnFailure: true }] },
+        /^environment 'dev': notifications: workflow 'nightly-sales' sets notifyOnFailure, but the environment has no notifications: add notifications \(e-mail addresses, HTTPS endpoints or Slack\)$/,
+      ],
+    ])("rejects %s", (_description, config, message) => {
+      const error = errorOf(config);
+      expect(error).toBeInstanceOf(EnvironmentConfigError);
+      expect((error as Error).message).toMatch(message);
+    });
   });
 
   it("names the environment of the config in the message", () => {

@@ -10,15 +10,32 @@ import {
   EnvironmentConfig,
   EnvironmentConfigError,
   JobConfig,
+  NotificationConfig,
+  WorkflowConfig,
+  validateEnvironmentConfig,
 } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
+import { stateNames } from "../../modules/job-workflow/workflow-definition";
 import { ScheduledJob } from "../../modules/scheduled-job/scheduled-job";
+import { ValidationError } from "../../modules/validation/construct-validation";
+import { statementsOf } from "../synth";
 import {
+  Block,
+  FoundResource,
   SynthesizedEnvironment,
+  TerraformJson,
+  allStates,
   dataSources,
   eventTarget,
   containerDefinitions,
+  jobBranch,
+  onlyResourceId,
+  ref,
+  resourceTypesOf,
+  resourceWhere,
   resources,
+  resourcesWhere,
+  stateMachineDefinition,
   synthEnvironment,
 } from "./synth-environment";
 
@@ -27,6 +44,17 @@ const job: JobConfig = {
   description: "the nightly report",
   scheduleExpression: "cron(0 18 * * ? *)",
   container: { image: "alpine:3.20", command: ["/bin/date"] },
+};
+
+/** Two jobs without a schedule, and a workflow that runs report after extract. */
+const extract: JobConfig = {
+  jobName: "extract",
+  container: { image: "alpine:3.20", command: ["/bin/date"] },
+};
+const report: JobConfig = { ...extract, jobName: "report" };
+const workflow: WorkflowConfig = {
+  workflowName: "nightly",
+  jobs: [{ job: "extract" }, { job: "report", dependsOn: ["extract"] }],
 };
 
 const base: EnvironmentConfig = {
@@ -434,6 +462,247 @@ describe("EnvironmentStack", () => {
       expect(resources(tf, "aws_cloudwatch_event_rule")).toEqual([]);
       expect(resources(tf, "aws_cloudwatch_event_target")).toEqual([]);
       expect(tf.output ?? {}).toEqual({});
+    });
+  });
+
+  describe("failure notifications", () => {
+    const notifications: NotificationConfig = { emailAddresses: ["ops@example.com"] };
+    const quiet: JobConfig = { ...job, jobName: "quiet-report", notifyOnFailure: false };
+    const unscheduled: JobConfig = {
+      jobName: "adhoc-export",
+      container: { image: "alpine:3.20", command: ["/bin/date"] },
+    };
+    /** Names of the rules on failed runs, which a job's failure notification makes. */
+    const failureRuleNames = (tf: TerraformJson) =>
+      resources(tf, "aws_cloudwatch_event_rule")
+        .filter((rule) => rule.event_pattern !== undefined)
+        .map((rule) => rule.name);
+
+    describe("with notifications", () => {
+      let env: SynthesizedEnvironment;
+      let topic: FoundResource;
+      beforeAll(() => {
+        env = synthEnvironment({ ...base, notifications, jobs: [job, quiet, unscheduled] });
+        topic = resourceWhere(env.tf, "aws_sns_topic", { name: "dev-batch-failures" });
+      });
+
+      it("makes the topic <env>-batch-failures with the config's subscribers, and outputs it", () => {
+        expect(env.stack.failureTopic?.topicArn).toBeDefined();
+        expect(topic.block.kms_master_key_id).toBe(
+          ref("aws_kms_key", onlyResourceId(env.tf, "aws_kms_key"), "arn"),
+        );
+        expect(resources(env.tf, "aws_sns_topic_subscription")).toEqual([
+          {
+            topic_arn: ref("aws_sns_topic", topic.id, "arn"),
+            protocol: "email",
+            endpoint: "ops@example.com",
+          },
+        ]);
+        expect(env.tf.output?.["failure-topic-arn"]).toEqual({
+          value: ref("aws_sns_topic", topic.id, "arn"),
+          description: "SNS topic that receives failure notices of this environment's jobs",
+        });
+      });
+
+      it("notifies the topic of a scheduled job's failed runs, naming the environment", () => {
+        const nightly = env.stack.jobs.find((j) => j.jobName === "nightly-report");
+        expect(nightly?.failureNotification).toBeDefined();
+        const rule = resourceWhere(env.tf, "aws_cloudwatch_event_rule", {
+          name: "nightly-report-failed",
+        });
+        const [target] = resourcesWhere(env.tf, "aws_cloudwatch_event_target", {
+          rule: ref("aws_cloudwatch_event_rule", rule.id, "name"),
+        });
+        expect(target.block.arn).toBe(ref("aws_sns_topic", topic.id, "arn"));
+        expect((target.block.input_transformer as Block).input_template).toContain(
+          "Batch job nightly-report failed (environment dev).",
+        );
+        expect(
+          resources(env.tf, "aws_cloudwatch_metric_alarm")
+            .map((alarm) => alarm.alarm_name)
+            .sort(),
+        ).toEqual(["nightly-report-runs-not-started", "nightly-report-start-failed"]);
+      });
+
+      it("does not notify of a job with notifyOnFailure: false", () => {
+        expect(resourceTypesOf(env.tf, "quiet-report")).toContain("aws_cloudwatch_event_rule");
+        expect(env.stack.jobs.find((j) => j.jobName === "quiet-report")?.failureNotification).toBe(
+          undefined,
+        );
+        expect(resourceTypesOf(env.tf, "quiet-report")).not.toContain(
+          "aws_cloudwatch_metric_alarm",
+        );
+        expect(failureRuleNames(env.tf)).not.toContain("quiet-report-failed");
+      });
+
+      it("does not notify of a job without a schedule: a workflow or the runner starts it", () => {
+        expect(env.stack.jobs.find((j) => j.jobName === "adhoc-export")?.failureNotification).toBe(
+          undefined,
+        );
+        expect(resourceTypesOf(env.tf, "adhoc-export")).not.toContain("aws_cloudwatch_event_rule");
+        expect(failureRuleNames(env.tf)).toEqual(["nightly-report-failed"]);
+      });
+    });
+
+    describe("without notifications", () => {
+      let env: SynthesizedEnvironment;
+      beforeAll(() => {
+        env = synthEnvironment({
+          ...base,
+          jobs: [job, extract, report],
+          workflows: [{ ...workflow, preventOverlap: true }],
+        });
+      });
+
+      it("makes no topic, key, subscription, alarm, failure rule or output", () => {
+        expect(env.stack.failureTopic).toBeUndefined();
+        for (const type of [
+          "aws_sns_topic",
+          "aws_sns_topic_policy",
+          "aws_sns_topic_subscription",
+          "aws_kms_key",
+          "aws_kms_alias",
+          "aws_cloudwatch_metric_alarm",
+          "aws_chatbot_slack_channel_configuration",
+        ]) {
+          expect(resources(env.tf, type)).toEqual([]);
+        }
+        expect(failureRuleNames(env.tf)).toEqual([]);
+        expect(env.stack.jobs.map((j) => j.failureNotification)).toEqual([
+          undefined,
+          undefined,
+          undefined,
+        ]);
+        expect(Object.keys(env.tf.output ?? {})).not.toContain("failure-topic-arn");
+      });
+
+      it("gives the workflow no notify states and no right to publish", () => {
+        const asl = stateMachineDefinition(env.tf, "nightly");
+        const publishing = allStates(asl).filter(([, state]) =>
+          state.Resource?.startsWith("arn:aws:states:::sns:"),
+        );
+        expect(publishing).toEqual([]);
+        const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-workflow" });
+        const actions = statementsOf(policy.block.policy).flatMap((s) => s.Action);
+        expect(actions.filter((a) => a.startsWith("sns:") || a.startsWith("kms:"))).toEqual([]);
+      });
+    });
+
+    describe("a workflow, with notifications", () => {
+      let env: SynthesizedEnvironment;
+      let topicArn: string;
+      let keyArn: string;
+      beforeAll(() => {
+        env = synthEnvironment({
+          ...base,
+          notifications,
+          jobs: [extract, report],
+          workflows: [workflow],
+        });
+        topicArn = ref("aws_sns_topic", onlyResourceId(env.tf, "aws_sns_topic"), "arn");
+        keyArn = ref("aws_kms_key", onlyResourceId(env.tf, "aws_kms_key"), "arn");
+      });
+
+      it("may publish to the topic and encrypt with its key", () => {
+        const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-workflow" });
+        const statements = statementsOf(policy.block.policy);
+        expect(statements.filter((s) => s.Action.includes("sns:Publish"))).toEqual([
+          {
+            Sid: "PublishFailureNotices",
+            Effect: "Allow",
+            Action: ["sns:Publish"],
+            Resource: [topicArn],
+          },
+        ]);
+        expect(statements.filter((s) => s.Resource.includes(keyArn))).toEqual([
+          {
+            Sid: "EncryptFailureNotices",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: [keyArn],
+          },
+        ]);
+      });
+
+      it.each(["extract", "report"])(
+        "publishes a notice to the topic when job %s failed for good, then fails",
+        (name) => {
+          const names = stateNames(name);
+          const branch = jobBranch(stateMachineDefinition(env.tf, "nightly"), name);
+          expect(branch.States[names.notify]).toMatchObject({
+            Type: "Task",
+            Resource: "arn:aws:states:::sns:publish",
+            Arguments: { TopicArn: topicArn, Subject: `[nightly] job ${name} failed` },
+            Next: names.failed,
+          });
+          expect(branch.States[names.classify].Default).toBe(names.notify);
+          expect(branch.States[names.failed].Type).toBe("Fail");
+        },
+      );
+
+      it("makes no failure rule for the jobs it runs, and outputs the state machine", () => {
+        expect(failureRuleNames(env.tf)).toEqual([]);
+        const stateMachine = resourceWhere(env.tf, "aws_sfn_state_machine", { name: "nightly" });
+        expect(env.tf.output?.["nightly-state-machine-arn"]).toEqual({
+          value: ref("aws_sfn_state_machine", stateMachine.id, "arn"),
+          description: "State machine of workflow nightly: start, redrive or re-run it here",
+        });
+      });
+
+      it("does not notify when the workflow sets notifyOnFailure: false", () => {
+        const { tf } = synthEnvironment({
+          ...base,
+          notifications,
+          jobs: [extract, report],
+          workflows: [{ ...workflow, notifyOnFailure: false }],
+        });
+        const asl = stateMachineDefinition(tf, "nightly");
+        expect(allStates(asl).map(([name]) => name)).not.toContain(stateNames("extract").notify);
+        const policy = resourceWhere(tf, "aws_iam_policy", { name: "nightly-workflow" });
+        expect(statementsOf(policy.block.policy).flatMap((s) => s.Action)).not.toContain(
+          "sns:Publish",
+        );
+      });
+    });
+  });
+
+  describe("workflows", () => {
+    it("makes one JobWorkflow per workflow of the config, running the named jobs", () => {
+      const { stack } = synthEnvironment({
+        ...base,
+        jobs: [extract, report],
+        workflows: [workflow],
+      });
+      expect(stack.workflows.map((w) => w.node.id)).toEqual(["nightly"]);
+      expect(stack.workflows[0].stages).toEqual([["extract"], ["report"]]);
+    });
+
+    it.each<[string, WorkflowConfig["jobs"], string]>([
+      [
+        "a dependency cycle",
+        [
+          { job: "extract", dependsOn: ["report"] },
+          { job: "report", dependsOn: ["extract"] },
+        ],
+        "dev/nightly: jobs: jobs 'extract' -> 'report' -> 'extract' form a cycle: each depends on the next, so none can start",
+      ],
+      [
+        "a dependency on a job outside the workflow",
+        [{ job: "extract" }, { job: "report", dependsOn: ["nightly-report"] }],
+        "dev/nightly: jobs: job 'report' depends on 'nightly-report', which is not in the workflow",
+      ],
+    ])("fails the synth on %s, naming the jobs and the construct path", (_d, jobs, message) => {
+      const config = { ...base, jobs: [job, extract, report], workflows: [{ ...workflow, jobs }] };
+      // The config check does not read dependsOn: the workflow construct does, at synth.
+      expect(() => validateEnvironmentConfig(config)).not.toThrow();
+      let error: unknown;
+      try {
+        synthEnvironment(config);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toBe(message);
     });
   });
 

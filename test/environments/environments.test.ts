@@ -15,14 +15,31 @@ import { EnvironmentConfig } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
 import { stg } from "../../environments/stg";
 import {
+  WORKFLOW_STATES,
+  jobVariables,
+  stageStateName,
+  stateNames,
+} from "../../modules/job-workflow/workflow-definition";
+import { statementsOf } from "../synth";
+import {
+  Asl,
   Block,
+  FoundResource,
   SynthesizedEnvironment,
   containerDefinitions,
   dataSources,
   eventTarget,
+  happyPath,
+  jobBranch,
   onlyResource,
   onlyResourceId,
+  ref,
+  resourceTypesOf,
+  resourceWhere,
   resources,
+  resourcesOfConstruct,
+  resourcesWhere,
+  stateMachineDefinition,
   synthEnvironment,
 } from "./synth-environment";
 
@@ -84,6 +101,8 @@ describe("the environments list", () => {
 describe.each(environments.map((config) => [config.name, config] as const))(
   "environment %s synthesizes what its config says",
   (name, config) => {
+    /** Jobs started by an EventBridge rule (not by Scheduler, a workflow or the runner). */
+    const onRule = config.jobs.filter((j) => j.scheduleExpression && !j.scheduler);
     let env: SynthesizedEnvironment;
     beforeAll(() => {
       env = synthOnce(config);
@@ -126,23 +145,19 @@ describe.each(environments.map((config) => [config.name, config] as const))(
       }
     });
 
-    it("has one rule, target, task definition, log group and set of outputs per job", () => {
-      expect(resources(env.tf, "aws_cloudwatch_event_rule")).toHaveLength(config.jobs.length);
-      expect(resources(env.tf, "aws_cloudwatch_event_target")).toHaveLength(config.jobs.length);
+    it("has a task definition, a log group and outputs per job, and per workflow its outputs", () => {
+      const workflows = config.workflows ?? [];
       expect(Object.keys(env.tf.output ?? {}).sort()).toEqual(
-        config.jobs
-          .flatMap((j) => [
+        [
+          ...config.jobs.flatMap((j) => [
             `${j.jobName}-task-definition-arn`,
             ...(j.taskDefinition ? [] : [`${j.jobName}-log-group-name`]),
-          ])
-          .sort(),
+          ]),
+          ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
+          ...(config.notifications ? ["failure-topic-arn"] : []),
+        ].sort(),
       );
       for (const job of config.jobs) {
-        expect(env.synth).toHaveResourceWithProperties(CloudwatchEventRule, {
-          name: job.jobName,
-          schedule_expression: job.scheduleExpression,
-          state: job.enabled === false ? "DISABLED" : "ENABLED",
-        });
         expect(env.synth).toHaveResourceWithProperties(EcsTaskDefinition, {
           family: job.jobName,
           cpu: String(job.cpu ?? 256),
@@ -152,13 +167,63 @@ describe.each(environments.map((config) => [config.name, config] as const))(
           name: job.logGroupName ?? `/ecs-scheduled-tasks/${job.jobName}`,
           retention_in_days: job.logRetentionDays ?? 180,
         });
-        expect(eventTarget(env.tf, job.jobName)).toMatchObject({ target_id: job.jobName });
       }
     });
 
-    it("runs its jobs in its network", () => {
+    it("has one schedule rule and one target per scheduled job, and none for the others", () => {
+      const ruleWorkflows = (config.workflows ?? []).filter(
+        (w) => w.schedule && !w.schedule.scheduler,
+      );
+      const scheduleRules = resources(env.tf, "aws_cloudwatch_event_rule").filter(
+        (rule) => rule.schedule_expression !== undefined,
+      );
+      expect(scheduleRules.map((rule) => rule.name).sort()).toEqual(
+        [...onRule.map((j) => j.jobName), ...ruleWorkflows.map((w) => w.workflowName)].sort(),
+      );
+      const ecsTargets = resources(env.tf, "aws_cloudwatch_event_target").filter(
+        (target) => target.ecs_target !== undefined,
+      );
+      expect(ecsTargets).toHaveLength(onRule.length);
+      for (const job of onRule) {
+        const rule = resourceWhere(env.tf, "aws_cloudwatch_event_rule", { name: job.jobName });
+        expect(rule.block).toMatchObject({
+          schedule_expression: job.scheduleExpression,
+          state: job.enabled === false ? "DISABLED" : "ENABLED",
+        });
+        expect(eventTarget(env.tf, job.jobName)).toMatchObject({
+          target_id: job.jobName,
+          rule: ref("aws_cloudwatch_event_rule", rule.id, "name"),
+        });
+      }
+      for (const job of config.jobs.filter((j) => !j.scheduleExpression)) {
+        expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name: job.jobName })).toEqual(
+          [],
+        );
+        expect(resourcesWhere(env.tf, "aws_scheduler_schedule", { name: job.jobName })).toEqual([]);
+        expect(
+          resourcesWhere(env.tf, "aws_cloudwatch_event_target", { target_id: job.jobName }),
+        ).toEqual([]);
+      }
+    });
+
+    it("reports the failures of its scheduled jobs when it has notifications", () => {
+      const failureRules = resources(env.tf, "aws_cloudwatch_event_rule").filter(
+        (rule) => rule.event_pattern !== undefined,
+      );
+      const notified = config.notifications
+        ? config.jobs.filter((j) => j.scheduleExpression && j.notifyOnFailure !== false)
+        : [];
+      expect(failureRules.map((rule) => rule.name).sort()).toEqual(
+        notified.map((j) => `${j.jobName}-failed`).sort(),
+      );
+      expect(resources(env.tf, "aws_sns_topic").map((topic) => topic.name)).toEqual(
+        config.notifications ? [`${name}-batch-failures`] : [],
+      );
+    });
+
+    it("runs its scheduled jobs in its network", () => {
       const { network } = config;
-      for (const job of config.jobs) {
+      for (const job of onRule) {
         const networkConfiguration = (eventTarget(env.tf, job.jobName).ecs_target as Block)
           .network_configuration;
         expect(networkConfiguration).toMatchObject({
@@ -172,13 +237,29 @@ describe.each(environments.map((config) => [config.name, config] as const))(
 );
 
 describe("dev", () => {
+  const workflowJobs = ["extract-sales", "build-sales-report"];
   let env: SynthesizedEnvironment;
-  let taskDefinitionId: string;
-  let logGroupId: string;
+  /** The book's sample job, found by name among dev's jobs. */
+  let sample: { taskDefinition: FoundResource; logGroup: FoundResource; rule: FoundResource };
+  let topic: FoundResource;
+  let topicArn: string;
+  let stateMachine: FoundResource;
+  let asl: Asl;
   beforeAll(() => {
     env = synthOnce(dev);
-    taskDefinitionId = onlyResourceId(env.tf, "aws_ecs_task_definition");
-    logGroupId = onlyResourceId(env.tf, "aws_cloudwatch_log_group");
+    sample = {
+      taskDefinition: resourceWhere(env.tf, "aws_ecs_task_definition", {
+        family: "example-batch",
+      }),
+      logGroup: resourceWhere(env.tf, "aws_cloudwatch_log_group", {
+        name: "/ecs-scheduled-tasks/example",
+      }),
+      rule: resourceWhere(env.tf, "aws_cloudwatch_event_rule", { name: "example-batch" }),
+    };
+    topic = resourceWhere(env.tf, "aws_sns_topic", { name: "dev-batch-failures" });
+    topicArn = ref("aws_sns_topic", topic.id, "arn");
+    stateMachine = resourceWhere(env.tf, "aws_sfn_state_machine", { name: "nightly-sales" });
+    asl = stateMachineDefinition(env.tf, "nightly-sales");
   });
 
   it("runs in account 111111111111 in ap-northeast-1, with its state in its bucket", () => {
@@ -214,88 +295,334 @@ describe("dev", () => {
     });
   });
 
-  it("schedules the book's sample job every two minutes", () => {
-    expect(onlyResource(env.tf, "aws_cloudwatch_event_rule")).toEqual({
-      name: "example-batch",
-      description: "important batch process",
-      schedule_expression: "cron(*/2 * * * ? *)",
-      state: "ENABLED",
+  describe("the book's sample job, example-batch", () => {
+    it("is scheduled every two minutes, the only job on an EventBridge rule", () => {
+      expect(sample.rule.block).toEqual({
+        name: "example-batch",
+        description: "important batch process",
+        schedule_expression: "cron(*/2 * * * ? *)",
+        state: "ENABLED",
+      });
+      const scheduleRules = resources(env.tf, "aws_cloudwatch_event_rule").filter(
+        (rule) => rule.schedule_expression !== undefined,
+      );
+      expect(scheduleRules).toEqual([sample.rule.block]);
     });
-  });
 
-  it("defines the sample job's task: Fargate, 256 CPU units, 512 MiB", () => {
-    expect(env.synth).toHaveResourceWithProperties(EcsTaskDefinition, {
-      family: "example-batch",
-      cpu: "256",
-      memory: "512",
-      network_mode: "awsvpc",
-      requires_compatibilities: ["FARGATE"],
+    it("defines its task: Fargate, 256 CPU units, 512 MiB", () => {
+      expect(sample.taskDefinition.block).toMatchObject({
+        cpu: "256",
+        memory: "512",
+        network_mode: "awsvpc",
+        requires_compatibilities: ["FARGATE"],
+      });
     });
-  });
 
-  it("runs /bin/date in alpine, logging to its log group with awslogs", () => {
-    const containers = containerDefinitions(onlyResource(env.tf, "aws_ecs_task_definition"));
-    expect(containers).toHaveLength(1);
-    expect(containers[0]).toMatchObject({
-      name: "example-batch",
-      image: "alpine:3.20",
-      command: ["/bin/date"],
-      essential: true,
-      logConfiguration: {
-        logDriver: "awslogs",
-        options: {
-          "awslogs-group": `\${aws_cloudwatch_log_group.${logGroupId}.name}`,
-          "awslogs-stream-prefix": "batch",
-          "awslogs-region": "ap-northeast-1",
+    it("runs /bin/date in alpine, logging to its log group with awslogs", () => {
+      const containers = containerDefinitions(sample.taskDefinition.block);
+      expect(containers).toHaveLength(1);
+      expect(containers[0]).toMatchObject({
+        name: "example-batch",
+        image: "alpine:3.20",
+        command: ["/bin/date"],
+        essential: true,
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: {
+            "awslogs-group": ref("aws_cloudwatch_log_group", sample.logGroup.id, "name"),
+            "awslogs-stream-prefix": "batch",
+            "awslogs-region": "ap-northeast-1",
+          },
         },
-      },
+      });
     });
-  });
 
-  it("keeps the logs in /ecs-scheduled-tasks/example for 180 days", () => {
-    expect(env.synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      name: "/ecs-scheduled-tasks/example",
-      retention_in_days: 180,
+    it("keeps the logs in /ecs-scheduled-tasks/example for 180 days", () => {
+      expect(sample.logGroup.block).toEqual({
+        name: "/ecs-scheduled-tasks/example",
+        retention_in_days: 180,
+      });
     });
-    expect(onlyResource(env.tf, "aws_cloudwatch_log_group")).toMatchObject({
-      name: "/ecs-scheduled-tasks/example",
-      retention_in_days: 180,
-    });
-  });
 
-  it("starts one Fargate task in the dev subnets, without a public IP", () => {
-    const ruleId = onlyResourceId(env.tf, "aws_cloudwatch_event_rule");
-    expect(onlyResource(env.tf, "aws_cloudwatch_event_target")).toMatchObject({
-      rule: `\${aws_cloudwatch_event_rule.${ruleId}.name}`,
-      target_id: "example-batch",
-      arn: "${aws_ecs_cluster.Cluster.arn}",
-      ecs_target: {
-        launch_type: "FARGATE",
-        platform_version: "LATEST",
-        task_count: 1,
-        task_definition_arn: `\${aws_ecs_task_definition.${taskDefinitionId}.arn}`,
-        network_configuration: {
-          assign_public_ip: false,
-          subnets: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-          security_groups: ["sg-0a1b2c3d4e5f60001"],
+    it("starts one Fargate task in the dev subnets, without a public IP", () => {
+      expect(eventTarget(env.tf, "example-batch")).toMatchObject({
+        rule: ref("aws_cloudwatch_event_rule", sample.rule.id, "name"),
+        target_id: "example-batch",
+        arn: "${aws_ecs_cluster.Cluster.arn}",
+        ecs_target: {
+          launch_type: "FARGATE",
+          platform_version: "LATEST",
+          task_count: 1,
+          task_definition_arn: ref("aws_ecs_task_definition", sample.taskDefinition.id, "arn"),
+          network_configuration: {
+            assign_public_ip: false,
+            subnets: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+            security_groups: ["sg-0a1b2c3d4e5f60001"],
+          },
         },
-      },
+      });
+      expect(
+        resourcesWhere(env.tf, "aws_cloudwatch_event_target", {
+          rule: ref("aws_cloudwatch_event_rule", sample.rule.id, "name"),
+        }),
+      ).toHaveLength(1);
+    });
+
+    it("looks nothing up: none of its resources reads a data source", () => {
+      expect(resourcesOfConstruct(env.tf, "example-batch").length).toBeGreaterThan(0);
+      expect(JSON.stringify(resourcesOfConstruct(env.tf, "example-batch"))).not.toContain(
+        "${data.",
+      );
+    });
+
+    it("sends a notice to the topic, through an input transformer, when a run fails", () => {
+      const rule = resourceWhere(env.tf, "aws_cloudwatch_event_rule", {
+        name: "example-batch-failed",
+      });
+      expect(JSON.parse(rule.block.event_pattern as string)).toMatchObject({
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Task State Change"],
+        detail: {
+          clusterArn: ["${aws_ecs_cluster.Cluster.arn}"],
+          group: ["family:example-batch"],
+          lastStatus: ["STOPPED"],
+        },
+      });
+      const targets = resourcesWhere(env.tf, "aws_cloudwatch_event_target", {
+        rule: ref("aws_cloudwatch_event_rule", rule.id, "name"),
+      });
+      expect(targets).toHaveLength(1);
+      const target = targets[0].block;
+      expect(target).toMatchObject({
+        arn: topicArn,
+        target_id: "notify-text",
+        input_transformer: {
+          input_paths: expect.objectContaining({
+            exitCode: "$.detail.containers[0].exitCode",
+            taskArn: "$.detail.taskArn",
+          }),
+        },
+      });
+      // SNS targets need no role: the topic policy lets EventBridge publish.
+      expect(target.role_arn).toBeUndefined();
+      const template = (target.input_transformer as Block).input_template as string;
+      expect(template.split("\n")[0]).toBe('"Batch job example-batch failed (environment dev)."');
+    });
+
+    it("raises an alarm on the topic when its schedule rule cannot start a run", () => {
+      const alarm = resourceWhere(env.tf, "aws_cloudwatch_metric_alarm", {
+        metric_name: "FailedInvocations",
+      });
+      expect(alarm.block).toMatchObject({
+        alarm_name: "example-batch-start-failed",
+        namespace: "AWS/Events",
+        dimensions: { RuleName: ref("aws_cloudwatch_event_rule", sample.rule.id, "name") },
+        alarm_actions: [topicArn],
+      });
+      const queue = resourceWhere(env.tf, "aws_sqs_queue", { name: "example-batch-dlq" });
+      expect(
+        resourceWhere(env.tf, "aws_cloudwatch_metric_alarm", {
+          alarm_name: "example-batch-runs-not-started",
+        }).block,
+      ).toMatchObject({
+        dimensions: { QueueName: ref("aws_sqs_queue", queue.id, "name") },
+        alarm_actions: [topicArn],
+      });
     });
   });
 
-  it("looks nothing up", () => {
-    expect(env.tf.data ?? {}).toEqual({});
+  it("reads only the provider's account, partition and region: it looks up no network or cluster", () => {
+    expect(env.tf.data).toEqual({
+      aws_caller_identity: { ProviderAccount: {} },
+      aws_partition: { ProviderPartition: {} },
+      aws_region: { ScheduledJobProviderRegion: {} },
+    });
   });
 
-  it("outputs the task definition ARN and log group name", () => {
+  it("sends failure notices to the KMS-encrypted topic dev-batch-failures, e-mailed to the team", () => {
+    const key = onlyResourceId(env.tf, "aws_kms_key");
+    expect(topic.block).toEqual({
+      name: "dev-batch-failures",
+      kms_master_key_id: ref("aws_kms_key", key, "arn"),
+    });
+    expect(resources(env.tf, "aws_sns_topic_subscription")).toEqual([
+      { topic_arn: topicArn, protocol: "email", endpoint: "batch-alerts@example.com" },
+    ]);
+  });
+
+  describe("the workflow nightly-sales", () => {
+    it("runs at 03:00 Tokyo time on EventBridge Scheduler, starting the state machine", () => {
+      const role = resourceWhere(env.tf, "aws_iam_role", { name: "nightly-sales-scheduler" });
+      expect(
+        resourceWhere(env.tf, "aws_scheduler_schedule", { name: "nightly-sales" }).block,
+      ).toMatchObject({
+        schedule_expression: "cron(0 3 * * ? *)",
+        schedule_expression_timezone: "Asia/Tokyo",
+        state: "ENABLED",
+        flexible_time_window: { mode: "OFF" },
+        target: {
+          arn: ref("aws_sfn_state_machine", stateMachine.id, "arn"),
+          role_arn: ref("aws_iam_role", role.id, "arn"),
+          input: "{}",
+        },
+      });
+      expect(resources(env.tf, "aws_scheduler_schedule")).toHaveLength(1);
+    });
+
+    it("checks for a running execution, then runs extract-sales in a stage before build-sales-report", () => {
+      const stage1 = stageStateName(0, ["extract-sales"]);
+      const stage2 = stageStateName(1, ["build-sales-report"]);
+      expect(happyPath(asl)).toEqual([
+        WORKFLOW_STATES.checkForRunningExecution,
+        WORKFLOW_STATES.previousRunStillRunning,
+        stage1,
+        stage2,
+        WORKFLOW_STATES.succeeded,
+      ]);
+      expect(asl.States[WORKFLOW_STATES.checkForRunningExecution].Resource).toBe(
+        "arn:aws:states:::aws-sdk:sfn:listExecutions",
+      );
+      expect(asl.States[stage1].Type).toBe("Parallel");
+      expect(asl.States[stage1].Branches!.map((b) => b.StartAt)).toEqual([
+        stateNames("extract-sales").skip,
+      ]);
+      expect(asl.States[stage2].Branches!.map((b) => b.StartAt)).toEqual([
+        stateNames("build-sales-report").skip,
+      ]);
+    });
+
+    it.each([
+      ["extract-sales", 3600],
+      ["build-sales-report", 7200],
+    ])("runs %s as its Fargate task in the dev subnets, with a timeout of %i s", (job, timeout) => {
+      const branch = jobBranch(asl, job);
+      const names = stateNames(job);
+      expect(happyPath(branch)).toEqual([names.skip, names.start, names.run]);
+      const taskDefinition = resourceWhere(env.tf, "aws_ecs_task_definition", { family: job });
+      expect(branch.States[names.run]).toMatchObject({
+        Resource: "arn:aws:states:::ecs:runTask.sync",
+        TimeoutSeconds: timeout,
+        Arguments: {
+          LaunchType: "FARGATE",
+          Cluster: "${aws_ecs_cluster.Cluster.arn}",
+          TaskDefinition: ref("aws_ecs_task_definition", taskDefinition.id, "arn"),
+          NetworkConfiguration: {
+            AwsvpcConfiguration: {
+              Subnets: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+              SecurityGroups: ["sg-0a1b2c3d4e5f60001"],
+              AssignPublicIp: "DISABLED",
+            },
+          },
+        },
+      });
+    });
+
+    it.each([
+      ["extract-sales", 0, 2],
+      ["build-sales-report", 1, 0],
+    ])("retries %s (job %i) on a non-zero exit code %i times", (job, index, attempts) => {
+      const names = stateNames(job);
+      const classify = jobBranch(asl, job).States[names.classify];
+      expect(classify.Choices!.map((c) => c.Condition)).toContainEqual(
+        expect.stringContaining(`$${jobVariables(index).exitRetries} < ${attempts}`),
+      );
+    });
+
+    it.each(workflowJobs)("reports %s to the topic when it failed for good", (job) => {
+      const names = stateNames(job);
+      const branch = jobBranch(asl, job);
+      expect(branch.States[names.classify].Default).toBe(names.notify);
+      expect(branch.States[names.notify]).toMatchObject({
+        Resource: "arn:aws:states:::sns:publish",
+        Arguments: { TopicArn: topicArn },
+        Next: names.failed,
+      });
+      expect(branch.States[names.failed].Type).toBe("Fail");
+    });
+
+    it("tells the topic when it skips a run because the previous one still runs", () => {
+      const choice = asl.States[WORKFLOW_STATES.previousRunStillRunning];
+      expect(choice.Choices!.map((c) => c.Next)).toEqual([WORKFLOW_STATES.notifyRunSkipped]);
+      expect(asl.States[WORKFLOW_STATES.notifyRunSkipped]).toMatchObject({
+        Resource: "arn:aws:states:::sns:publish",
+        Arguments: { TopicArn: topicArn },
+        Next: WORKFLOW_STATES.skippedRun,
+      });
+    });
+
+    it("may publish to the topic and encrypt with its key", () => {
+      const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-sales-workflow" });
+      const statements = statementsOf(policy.block.policy);
+      const key = onlyResourceId(env.tf, "aws_kms_key");
+      expect(statements.find((s) => s.Action.includes("sns:Publish"))).toMatchObject({
+        Effect: "Allow",
+        Action: ["sns:Publish"],
+        Resource: [topicArn],
+      });
+      expect(statements.find((s) => s.Action.includes("kms:GenerateDataKey*"))).toMatchObject({
+        Resource: [ref("aws_kms_key", key, "arn")],
+      });
+    });
+
+    it.each(workflowJobs)(
+      "leaves %s without a schedule or failure notice of its own: the workflow runs and reports it",
+      (job) => {
+        expect(resourceTypesOf(env.tf, job)).toEqual([
+          "aws_cloudwatch_log_group",
+          "aws_ecs_task_definition",
+          "aws_iam_policy",
+          "aws_iam_role",
+          "aws_iam_role_policy_attachment",
+        ]);
+        for (const name of [job, `${job}-failed`]) {
+          expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name })).toEqual([]);
+        }
+        expect(resourcesWhere(env.tf, "aws_scheduler_schedule", { name: job })).toEqual([]);
+        const scheduledJob = env.stack.jobs.find((j) => j.jobName === job);
+        expect(scheduledJob?.schedule).toBeUndefined();
+        expect(scheduledJob?.failureNotification).toBeUndefined();
+      },
+    );
+  });
+
+  it("outputs the jobs' task definitions and log groups, the state machine and the topic", () => {
+    const id = (type: string, match: Block) => resourceWhere(env.tf, type, match).id;
+    const taskDefinition = (family: string) =>
+      ref("aws_ecs_task_definition", id("aws_ecs_task_definition", { family }), "arn");
+    const logGroup = (name: string) =>
+      ref("aws_cloudwatch_log_group", id("aws_cloudwatch_log_group", { name }), "name");
     expect(env.tf.output).toEqual({
       "example-batch-task-definition-arn": {
-        value: `\${aws_ecs_task_definition.${taskDefinitionId}.arn}`,
+        value: taskDefinition("example-batch"),
         description: "Task definition (with revision) of job example-batch",
       },
       "example-batch-log-group-name": {
-        value: `\${aws_cloudwatch_log_group.${logGroupId}.name}`,
+        value: logGroup("/ecs-scheduled-tasks/example"),
         description: "Log group of job example-batch",
+      },
+      "extract-sales-task-definition-arn": {
+        value: taskDefinition("extract-sales"),
+        description: "Task definition (with revision) of job extract-sales",
+      },
+      "extract-sales-log-group-name": {
+        value: logGroup("/ecs-scheduled-tasks/extract-sales"),
+        description: "Log group of job extract-sales",
+      },
+      "build-sales-report-task-definition-arn": {
+        value: taskDefinition("build-sales-report"),
+        description: "Task definition (with revision) of job build-sales-report",
+      },
+      "build-sales-report-log-group-name": {
+        value: logGroup("/ecs-scheduled-tasks/build-sales-report"),
+        description: "Log group of job build-sales-report",
+      },
+      "nightly-sales-state-machine-arn": {
+        value: ref("aws_sfn_state_machine", stateMachine.id, "arn"),
+        description: "State machine of workflow nightly-sales: start, redrive or re-run it here",
+      },
+      "failure-topic-arn": {
+        value: topicArn,
+        description: "SNS topic that receives failure notices of this environment's jobs",
       },
     });
   });

@@ -1,6 +1,8 @@
 import { Testing } from "cdktf";
+import { isDeepStrictEqual } from "util";
 import { EnvironmentConfig } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
+import { stateNames } from "../../modules/job-workflow/workflow-definition";
 
 /** One block (resource, data source, output, backend, ...) of the synthesized JSON. */
 export type Block = Record<string, unknown>;
@@ -68,4 +70,111 @@ export function eventTarget(tf: TerraformJson, targetId: string): Block {
 export function containerDefinitions(taskDefinition: Block): Block[] {
   expect(typeof taskDefinition.container_definitions).toBe("string");
   return JSON.parse(taskDefinition.container_definitions as string) as Block[];
+}
+
+/** A resource found by its properties: its logical id, to build references, and its block. */
+export interface FoundResource {
+  readonly id: string;
+  readonly block: Block;
+}
+
+/** The resources of a type whose properties include `match`, each key deeply equal. */
+export function resourcesWhere(tf: TerraformJson, type: string, match: Block): FoundResource[] {
+  return Object.entries(tf.resource?.[type] ?? {})
+    .filter(([, block]) => Object.entries(match).every(([k, v]) => isDeepStrictEqual(block[k], v)))
+    .map(([id, block]) => ({ id, block }));
+}
+
+/** The one resource of a type whose properties include `match`, e.g. `{ name: "example-batch" }`;
+ * fails unless exactly one matches. */
+export function resourceWhere(tf: TerraformJson, type: string, match: Block): FoundResource {
+  const found = resourcesWhere(tf, type, match);
+  expect(found.map((r) => r.id)).toHaveLength(1);
+  return found[0];
+}
+
+/** A Terraform reference to an attribute of a resource, as it appears in the synthesized JSON. */
+export function ref(type: string, id: string, attribute: string): string {
+  return `\${${type}.${id}.${attribute}}`;
+}
+
+/** The types of the resources made inside a construct that sits directly in the stack. */
+export function resourceTypesOf(tf: TerraformJson, constructId: string): string[] {
+  return Object.entries(tf.resource ?? {})
+    .filter(([, byId]) => Object.keys(byId).some((id) => id.startsWith(`${constructId}_`)))
+    .map(([type]) => type)
+    .sort();
+}
+
+/** The blocks of every resource made inside a construct that sits directly in the stack. */
+export function resourcesOfConstruct(tf: TerraformJson, constructId: string): Block[] {
+  return Object.values(tf.resource ?? {}).flatMap((byId) =>
+    Object.entries(byId)
+      .filter(([id]) => id.startsWith(`${constructId}_`))
+      .map(([, block]) => block),
+  );
+}
+
+/** One state of an Amazon States Language definition, with the fields the tests read. */
+export interface AslState {
+  readonly Type: string;
+  readonly Resource?: string;
+  readonly Next?: string;
+  readonly End?: boolean;
+  readonly Default?: string;
+  readonly Choices?: readonly { readonly Condition: string; readonly Next: string }[];
+  readonly Branches?: readonly AslBranch[];
+  readonly Arguments?: Block;
+  readonly TimeoutSeconds?: number;
+}
+
+/** A state machine, or one branch of a Parallel state. */
+export interface AslBranch {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, AslState>>;
+}
+
+export interface Asl extends AslBranch {
+  readonly QueryLanguage: string;
+  readonly Comment?: string;
+}
+
+/** The definition of the state machine named `name`, parsed as Step Functions reads it. */
+export function stateMachineDefinition(tf: TerraformJson, name: string): Asl {
+  const { block } = resourceWhere(tf, "aws_sfn_state_machine", { name });
+  expect(typeof block.definition).toBe("string");
+  return JSON.parse(block.definition as string) as Asl;
+}
+
+/**
+ * The states a run passes when nothing fails and nothing is skipped: from StartAt, following
+ * Next, and at a Choice its Default.
+ */
+export function happyPath(branch: AslBranch): string[] {
+  const names: string[] = [];
+  for (let name: string | undefined = branch.StartAt; name !== undefined;) {
+    expect(names).not.toContain(name);
+    names.push(name);
+    const state: AslState | undefined = branch.States[name];
+    expect(state).toBeDefined();
+    name = state.Type === "Choice" ? state.Default : state.Next;
+  }
+  return names;
+}
+
+/** Every state of a branch and of the branches inside it, as [name, state]. */
+export function allStates(branch: AslBranch): [string, AslState][] {
+  return Object.entries(branch.States).flatMap(([name, state]) => [
+    [name, state] as [string, AslState],
+    ...(state.Branches ?? []).flatMap(allStates),
+  ]);
+}
+
+/** The Parallel branch that runs a job (it starts at the job's skip check), in whichever stage. */
+export function jobBranch(asl: AslBranch, job: string): AslBranch {
+  const branches = Object.values(asl.States)
+    .flatMap((state) => state.Branches ?? [])
+    .filter((branch) => branch.StartAt === stateNames(job).skip);
+  expect(branches).toHaveLength(1);
+  return branches[0];
 }

@@ -1,4 +1,4 @@
-import { resourcesOf, TerraformJson } from "../../synth";
+export { ref, resourceAt } from "../../synth";
 
 export const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 export const TASK_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task/batch/0123456789abcdef0";
@@ -54,26 +54,4 @@ export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
 /** A template with its `<placeholder>`s replaced by values (EventBridge does not escape them). */
 export function substitute(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/<([A-Za-z0-9_.-]+)>/g, (whole, name: string) => values[name] ?? whole);
-}
-
-/**
- * The resource of a type made by the construct at `path` below the stack, e.g.
- * "notify/ResultFilterRole/Policy" (a construct's main resource, id "Resource", is at its own path).
- */
-export function resourceAt(
-  json: TerraformJson,
-  type: string,
-  path: string,
-): Record<string, unknown> {
-  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
-  if (!found) {
-    throw new Error(`no ${type} at ${path}`);
-  }
-  return found[1];
-}
-
-/** The `${type.path_XXXX.attribute}` reference to the resource of the construct at `path`. */
-export function ref(type: string, path: string, attribute: string): RegExp {
-  return new RegExp(`^\\$\\{${type}\\.${path.replace(/\//g, "_")}_[0-9A-F]{8}\\.${attribute}\\}`);
 }

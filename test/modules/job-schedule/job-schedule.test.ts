@@ -5,6 +5,8 @@ import { ScheduledJob } from "../../../modules/scheduled-job";
 import {
   emptyStack,
   onlyResource,
+  ref,
+  resourceAt,
   resourcesOf,
   statementsOf,
   synthesize,
@@ -93,20 +95,6 @@ function scheduled(props: Partial<JobScheduleProps> = {}): Scheduled {
 function addToEmptyStack(props: Partial<JobScheduleProps>): JobSchedule {
   return addJobSchedule(new Construct(emptyStack(), "nightly"), { ...ECS_SCHEDULE, ...props });
 }
-
-/** The resource of a type made by the construct at `path` below the stack, e.g. "nightly/Rule". */
-function resourceAt(json: TerraformJson, type: string, path: string): Record<string, unknown> {
-  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
-  if (!found) {
-    throw new Error(`no ${type} at ${path}`);
-  }
-  return found[1];
-}
-
-/** The `${type.path_XXXX.attribute}` reference to the resource of the construct at `path`. */
-const ref = (type: string, path: string, attribute: string) =>
-  new RegExp(`^\\$\\{${type}\\.${path.replace(/\//g, "_")}_[0-9A-F]{8}\\.${attribute}\\}$`);
 
 const QUEUE_ARN = ref("aws_sqs_queue", "nightly/DeadLetterQueue", "arn");
 

@@ -7,6 +7,8 @@ import {
   emptyStack,
   onlyResource,
   ParsedStatement,
+  ref,
+  resourceAt,
   resourcesOf,
   statementsOf,
   synthesize,
@@ -76,22 +78,6 @@ function workflowJson(
   return { json, workflow };
 }
 
-/** The resource of a type made by the construct at `path` below the stack, e.g. "wf/Role". */
-function resourceAt(json: TerraformJson, type: string, path: string): Record<string, unknown> {
-  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
-  if (!found) {
-    throw new Error(`no ${type} at ${path}`);
-  }
-  return found[1];
-}
-
-/** The `${type.path_XXXX.attribute}` reference to the resource of the construct at `path`. */
-const ref = (type: string, path: string, attribute: string, suffix = "") =>
-  new RegExp(
-    `^\\$\\{${type}\\.${path.replace(/\//g, "_")}_[0-9A-F]{8}\\.${attribute}\\}${suffix.replace(/[*]/g, "\\*")}$`,
-  );
-
 const familyRevisions = (job: string) =>
   expect.stringMatching(
     ref("aws_ecs_task_definition", `${job}/TaskDefinition`, "arn_without_revision", ":*"),
@@ -154,7 +140,9 @@ describe("JobWorkflow", () => {
 
     it("is created only once its role may deliver logs, which Step Functions checks", () => {
       expect(stateMachine.depends_on).toEqual([
-        expect.stringMatching(/^aws_iam_role_policy_attachment\.wf_Role_PolicyAttachment_[0-9A-F]{8}$/),
+        expect.stringMatching(
+          /^aws_iam_role_policy_attachment\.wf_Role_PolicyAttachment_[0-9A-F]{8}$/,
+        ),
       ]);
     });
 

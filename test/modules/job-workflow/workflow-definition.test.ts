@@ -559,7 +559,7 @@ describe("workflowDefinition", () => {
         "'textType': 'client-markdown'",
         `'title': ":x: nightly: job load failed"`,
         "'description': $join(['*Cause:* the job ' & $what",
-        "'nextSteps': [\"Re-run this job and the jobs after it: Start a new execution with the input `{\\\"skipJobs\\\": [\\\"extract\\\"]}`, adding the jobs of report that succeeded.\", 'State machine: ' & $states.context.StateMachine.Id]",
+        '\'nextSteps\': ["Re-run this job and the jobs after it: Start a new execution with the input `{\\"skipJobs\\": [\\"extract\\"]}`, adding the jobs of report that succeeded.", \'State machine: \' & $states.context.StateMachine.Id]',
       ]) {
         expect(message).toContain(part);
       }

@@ -8,7 +8,15 @@ import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { ScheduledJob, ScheduledJobProps } from "../../../modules";
 import { FailureTopic } from "../../../modules/failure-notification";
-import { emptyStack, resourcesOf, statementsOf, synthesize, TerraformJson } from "../../synth";
+import {
+  emptyStack,
+  ref,
+  resourceAt,
+  resourcesOf,
+  statementsOf,
+  synthesize,
+  TerraformJson,
+} from "../../synth";
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 
@@ -27,22 +35,6 @@ const BOOK_JOB: ScheduledJobProps = {
 function jobJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
   return synthesize((scope) => new ScheduledJob(scope, "job", { ...BOOK_JOB, ...props })).json;
 }
-
-/**
- * The resource of a type made by the construct at `path` below the stack, e.g.
- * "job/EventsRole/Policy" (a construct's main resource, id "Resource", is at its own path).
- */
-function resourceAt(json: TerraformJson, type: string, path: string): Record<string, unknown> {
-  const logicalId = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOf(json, type)).find(([id]) => logicalId.test(id));
-  if (!found) {
-    throw new Error(`no ${type} at ${path}`);
-  }
-  return found[1];
-}
-
-const ref = (type: string, path: string, attribute: string) =>
-  new RegExp(`^\\$\\{${type.replace(/\./g, "\\.")}\\.${path}_[0-9A-F]+\\.${attribute}\\}`);
 
 describe("ScheduledJob", () => {
   describe("given the book's sample job", () => {
