@@ -1,6 +1,14 @@
 import { App } from "cdktf";
 import { EnvironmentStack, environments } from "./environments";
 
+// cdktf records a stack trace for every token it creates; with the source maps tsx turns on,
+// translating those traces takes a fifth of a large stack's synth (1000 jobs: 9.8 s -> 7.6 s).
+// Validation errors name the construct path and field, not a line; SOURCE_MAPS=1 brings the
+// TypeScript lines back for debugging.
+if (process.env.SOURCE_MAPS !== "1") {
+  process.setSourceMapsEnabled(false);
+}
+
 // One stack per environment, named after it: `cdktf diff prod` and `cdktf deploy prod` mean what they say.
 const app = new App();
 for (const config of environments) {
