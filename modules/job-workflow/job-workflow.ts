@@ -1,7 +1,8 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
-import { JobFailureNotificationOptions, ScheduledJob } from "../scheduled-job/scheduled-job";
+// Types only: a ScheduledJob makes a one-job workflow when it must not overlap itself.
+import type { JobFailureNotificationOptions, ScheduledJob } from "../scheduled-job/scheduled-job";
 import { addScheduleFailureAlarms } from "../failure-notification/schedule-failure-alarms";
 import { IamRole } from "../iam-role/iam-role";
 import { PolicyStatement } from "../iam-role/policy-document";

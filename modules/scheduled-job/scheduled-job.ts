@@ -16,6 +16,7 @@ import { JobFailureNotification } from "../failure-notification/job-failure-noti
 import { IamRole } from "../iam-role/iam-role";
 import { addJobSchedule, JobSchedule, JobScheduleOptions } from "../job-schedule/job-schedule";
 import { JobLogGroup } from "../job-log-group/job-log-group";
+import { JobWorkflow } from "../job-workflow/job-workflow";
 import { ScheduleRule } from "../schedule-rule/schedule-rule";
 import { providerRegion } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
@@ -89,6 +90,13 @@ export interface ScheduledJobProps
    * started, or a schedule that could not start it.
    * @default no notification */
   readonly failureNotification?: JobFailureNotificationOptions;
+  /**
+   * Do not start a run while the previous one is still running. The schedule then starts a
+   * one-job {@link JobWorkflow} (state machine `<jobName>`) that first looks for a running
+   * execution and skips the run, with a notice, if there is one. The run also gets the
+   * workflow's handling: retries of start failures, a one-day timeout, notice of a failure.
+   * @default false: every firing starts a task */
+  readonly preventOverlap?: boolean;
 
   /** ARN of the ECS cluster the job runs in. */
   readonly clusterArn: string;
@@ -175,6 +183,8 @@ export class ScheduledJob extends Construct {
   /** Region of the job's log group. */
   readonly region: string;
   readonly failureNotification?: JobFailureNotification;
+  /** With preventOverlap: the one-job workflow the schedule starts. */
+  readonly workflow?: JobWorkflow;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
@@ -254,16 +264,30 @@ export class ScheduledJob extends Construct {
       ? `${this.taskDefinition.familyArn}:*`
       : familyRevisionsArn(this, taskDefinitionArn);
 
-    if (props.scheduleExpression !== undefined) {
+    const scheduleOptions = {
+      scheduleExpression: props.scheduleExpression!,
+      enabled: props.enabled,
+      scheduler: props.scheduler,
+      retryPolicy: props.retryPolicy,
+      deadLetterQueue: props.deadLetterQueue,
+      deadLetterQueueArn: props.deadLetterQueueArn,
+    };
+    if (props.scheduleExpression !== undefined && props.preventOverlap) {
+      this.workflow = new JobWorkflow(this, "Workflow", {
+        workflowName: props.jobName,
+        description: props.description,
+        jobs: [{ job: this }],
+        schedule: scheduleOptions,
+        preventOverlap: true,
+        failureNotification: props.failureNotification,
+        tags,
+      });
+      this.schedule = this.workflow.schedule;
+    } else if (props.scheduleExpression !== undefined) {
       this.schedule = addJobSchedule(this, {
+        ...scheduleOptions,
         name: props.jobName,
         description: props.description,
-        scheduleExpression: props.scheduleExpression,
-        enabled: props.enabled,
-        scheduler: props.scheduler,
-        retryPolicy: props.retryPolicy,
-        deadLetterQueue: props.deadLetterQueue,
-        deadLetterQueueArn: props.deadLetterQueueArn,
         target: {
           ecsTask: { ...this.runOptions, clusterArn: props.clusterArn, taskDefinitionArn },
         },
@@ -282,7 +306,8 @@ export class ScheduledJob extends Construct {
       this.eventsRoleArn = this.schedule.roleArn;
     }
 
-    if (props.failureNotification) {
+    // A one-job workflow reports the job's failures itself, once, after its retries.
+    if (props.failureNotification && !this.workflow) {
       this.failureNotification = new JobFailureNotification(this, "FailureNotification", {
         jobName: props.jobName,
         environment: props.failureNotification.environment,
@@ -375,6 +400,7 @@ export class ScheduledJob extends Construct {
           "deadLetterQueue",
           "deadLetterQueueArn",
           "eventsRoleArn",
+          "preventOverlap",
         ] as const
       ).find((option) => props[option] !== undefined);
       if (clash) {
@@ -384,6 +410,20 @@ export class ScheduledJob extends Construct {
           "it configures the job's schedule, but the job has no scheduleExpression",
         );
       }
+    }
+    if (props.preventOverlap && props.eventsRoleArn !== undefined) {
+      invalid(
+        this,
+        "eventsRoleArn",
+        "with preventOverlap the schedule starts the job's workflow, whose role is made here: remove eventsRoleArn",
+      );
+    }
+    if (props.preventOverlap && props.taskDefinition) {
+      invalid(
+        this,
+        "preventOverlap",
+        "it runs the job through a workflow, which needs the job's container, hidden by an existing taskDefinition",
+      );
     }
     if (props.failureNotification && props.taskDefinition) {
       invalid(

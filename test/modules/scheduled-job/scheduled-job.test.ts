@@ -643,6 +643,86 @@ describe("ScheduledJob", () => {
     });
   });
 
+  describe("preventOverlap", () => {
+    function overlapJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
+      return synthesize((scope) => {
+        const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
+        new ScheduledJob(scope, "job", {
+          ...BOOK_JOB,
+          preventOverlap: true,
+          failureNotification: { topic, environment: "dev" },
+          ...props,
+        });
+      }).json;
+    }
+    const json = overlapJson();
+    const stateMachine = resourceAt(json, "aws_sfn_state_machine", "job/Workflow");
+    const asl = JSON.parse(stateMachine.definition as string) as {
+      StartAt: string;
+      States: Record<string, { Type: string; Branches?: { StartAt: string }[] }>;
+    };
+
+    it("schedules a one-job workflow named after the job instead of the task", () => {
+      expect(stateMachine.name).toBe("example-batch");
+      const target = resourceAt(json, "aws_cloudwatch_event_target", "job/Workflow/Target");
+      expect(target.arn).toMatch(ref("aws_sfn_state_machine", "job/Workflow", "arn"));
+      expect(target).not.toHaveProperty("ecs_target");
+      expect(
+        Object.values(resourcesOf(json, "aws_cloudwatch_event_target")).filter(
+          (t) => "ecs_target" in t,
+        ),
+      ).toEqual([]);
+      expect(
+        Object.values(resourcesOf(json, "aws_cloudwatch_event_rule")).map((r) => r.name),
+      ).toEqual(["example-batch"]);
+    });
+
+    it("lets its schedule only start that workflow", () => {
+      const policy = resourceAt(json, "aws_iam_policy", "job/Workflow/EventsRole/Policy");
+      expect(statementsOf(policy.policy)).toEqual([
+        expect.objectContaining({
+          Action: ["states:StartExecution"],
+          Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\.job_Workflow_/)],
+        }),
+      ]);
+    });
+
+    it("checks for a running execution before it runs the job", () => {
+      expect(asl.StartAt).toBe("Check for a running execution");
+      const stage = asl.States["Stage 1: example-batch"];
+      expect(stage.Type).toBe("Parallel");
+      expect(stage.Branches).toHaveLength(1);
+    });
+
+    it("reports failures from the workflow, once, instead of from every stopped task", () => {
+      expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toHaveLength(1);
+      expect(JSON.stringify(asl)).toContain("Notify example-batch failed");
+      expect(
+        resourceAt(json, "aws_cloudwatch_metric_alarm", "job/Workflow/InvocationAlarm").dimensions,
+      ).toEqual({
+        RuleName: expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.job_Workflow_Rule_/),
+      });
+    });
+
+    it.each([
+      [
+        "without a schedule",
+        { scheduleExpression: undefined },
+        "test/job: preventOverlap: it configures the job's schedule, but the job has no scheduleExpression",
+      ],
+      [
+        "with eventsRoleArn",
+        { eventsRoleArn: "arn:aws:iam::123456789012:role/shared-events" },
+        "test/job: eventsRoleArn: with preventOverlap the schedule starts the job's workflow",
+      ],
+    ])("is refused %s", (_, props, message) => {
+      expect(
+        () =>
+          new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, preventOverlap: true, ...props }),
+      ).toThrow(message);
+    });
+  });
+
   describe("escape hatches", () => {
     it("uses an existing events role and creates none", () => {
       const eventsRoleArn = "arn:aws:iam::123456789012:role/shared-events";
