@@ -63,7 +63,12 @@ export interface NotificationConfig {
 /** A job of an environment: a ScheduledJob whose network and cluster come from the environment. */
 export type JobConfig = Omit<
   ScheduledJobProps,
-  "clusterArn" | "subnetIds" | "securityGroupIds" | "region" | "failureNotification"
+  | "clusterArn"
+  | "subnetIds"
+  | "securityGroupIds"
+  | "region"
+  | "failureNotification"
+  | "runnerParameterPrefix"
 > & {
   /** Report this job's failures to the environment's notifications. Only jobs with a schedule
    * report on their own; a workflow reports for the jobs it runs.

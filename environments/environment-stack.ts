@@ -5,6 +5,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { jobParameterPrefix } from "../runner/job-run-spec";
 import { FailureTopic } from "../modules/failure-notification/failure-topic";
 import { JobWorkflow } from "../modules/job-workflow/job-workflow";
 import { ScheduledJob } from "../modules/scheduled-job/scheduled-job";
@@ -80,6 +81,7 @@ export class EnvironmentStack extends TerraformStack {
         subnetIds: network.subnetIds,
         securityGroupIds: network.securityGroupIds,
         region: config.region,
+        runnerParameterPrefix: jobParameterPrefix(config.name),
         // A job without a schedule is run by a workflow (which reports for it) or by the runner.
         failureNotification: job.scheduleExpression ? notify(notifyOnFailure) : undefined,
       });

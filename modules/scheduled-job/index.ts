@@ -1,3 +1,4 @@
 export * from "./arns";
 export * from "./job-policies";
 export * from "./scheduled-job";
+export * from "./runner-parameter";

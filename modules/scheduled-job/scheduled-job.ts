@@ -1,3 +1,4 @@
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import {
@@ -22,8 +23,10 @@ import { providerRegion } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
 import { validateIamRoleName, validateRuleName } from "../validation/names";
+import { JOB_RUN_SPEC_VERSION } from "../../runner/job-run-spec";
 import { clusterTasksArn, ecrRepositoryArnOfImage, familyRevisionsArn } from "./arns";
 import { eventsRolePolicy, executionRolePolicy } from "./job-policies";
+import { addRunnerParameter, DEFAULT_RUNNER_PARAMETER_PREFIX } from "./runner-parameter";
 
 /** The job's own container: the one whose exit code is the job's result. */
 export interface JobContainer extends ContainerOptions {
@@ -97,6 +100,13 @@ export interface ScheduledJobProps
    * workflow's handling: retries of start failures, a one-day timeout, notice of a failure.
    * @default false: every firing starts a task */
   readonly preventOverlap?: boolean;
+  /**
+   * Prefix of the SSM parameter `<prefix>/<jobName>` that tells the runner (`ecs-batch run`)
+   * how to start the job: cluster, family, container, network, logs. Terraform rewrites it on
+   * every deploy. Environments use `/ecs-batch/<environment>`; `false` writes none. Only for jobs
+   * made from a container.
+   * @default "/ecs-batch" */
+  readonly runnerParameterPrefix?: string | false;
 
   /** ARN of the ECS cluster the job runs in. */
   readonly clusterArn: string;
@@ -185,6 +195,8 @@ export class ScheduledJob extends Construct {
   readonly failureNotification?: JobFailureNotification;
   /** With preventOverlap: the one-job workflow the schedule starts. */
   readonly workflow?: JobWorkflow;
+  /** The SSM parameter the runner reads, when one is written. */
+  readonly runnerParameter?: SsmParameter;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
@@ -263,6 +275,36 @@ export class ScheduledJob extends Construct {
     this.taskDefinitionRevisionsArn = this.taskDefinition
       ? `${this.taskDefinition.familyArn}:*`
       : familyRevisionsArn(this, taskDefinitionArn);
+
+    const runnerPrefix = props.runnerParameterPrefix ?? DEFAULT_RUNNER_PARAMETER_PREFIX;
+    if (runnerPrefix !== false && this.jobContainerName && this.logGroupName) {
+      this.runnerParameter = addRunnerParameter(
+        this,
+        runnerPrefix,
+        {
+          version: JOB_RUN_SPEC_VERSION,
+          job: props.jobName,
+          cluster: props.clusterArn,
+          taskDefinitionFamily: props.jobName,
+          taskDefinitionArn,
+          containerName: this.jobContainerName,
+          launchType: "FARGATE",
+          platformVersion: props.platformVersion ?? "LATEST",
+          network: {
+            subnets: props.subnetIds,
+            securityGroups: props.securityGroupIds ?? [],
+            assignPublicIp: props.assignPublicIp ? "ENABLED" : "DISABLED",
+          },
+          propagateTags: props.propagateTags === false ? undefined : "TASK_DEFINITION",
+          enableEcsManagedTags: props.enableEcsManagedTags ?? true,
+          logGroupName: this.logGroupName,
+          logStreamPrefix: this.logStreamPrefix,
+          region: this.region,
+          safeToRerun: this.safeToRerun,
+        },
+        tags,
+      );
+    }
 
     const scheduleOptions = {
       scheduleExpression: props.scheduleExpression!,

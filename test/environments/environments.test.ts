@@ -573,6 +573,7 @@ describe("dev", () => {
           "aws_iam_policy",
           "aws_iam_role",
           "aws_iam_role_policy_attachment",
+          "aws_ssm_parameter",
         ]);
         for (const name of [job, `${job}-failed`]) {
           expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name })).toEqual([]);
@@ -692,6 +693,18 @@ describe("stg", () => {
         },
       },
     });
+  });
+
+  it("tells the runner the looked-up network through /ecs-batch/stg/example-batch", () => {
+    const parameter = resourceWhere(env.tf, "aws_ssm_parameter", {
+      name: "/ecs-batch/stg/example-batch",
+    }).block;
+    const value = parameter.value as string;
+    expect(value).toContain('"subnets":${jsonencode(data.aws_subnets.Subnets.ids)}');
+    expect(value).toContain(
+      '"securityGroups":${jsonencode(data.aws_security_groups.SecurityGroups.ids)}',
+    );
+    expect(value).toContain('"cluster":"${aws_ecs_cluster.Cluster.arn}"');
   });
 });
 

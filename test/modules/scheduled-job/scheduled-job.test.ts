@@ -51,6 +51,7 @@ describe("ScheduledJob", () => {
         "aws_iam_role_policy_attachment",
         "aws_sqs_queue",
         "aws_sqs_queue_policy",
+        "aws_ssm_parameter",
       ]);
       expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(2);
     });
@@ -464,6 +465,7 @@ describe("ScheduledJob", () => {
         "aws_iam_policy",
         "aws_iam_role",
         "aws_iam_role_policy_attachment",
+        "aws_ssm_parameter",
       ]);
       expect(Object.values(resourcesOf(json, "aws_iam_role")).map((r) => r.name)).toEqual([
         "example-batch-execution",
@@ -720,6 +722,84 @@ describe("ScheduledJob", () => {
         () =>
           new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, preventOverlap: true, ...props }),
       ).toThrow(message);
+    });
+  });
+
+  describe("the runner's parameter", () => {
+    const specOf = (json: TerraformJson) =>
+      JSON.parse(resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").value as string);
+
+    it("tells ecs-batch how to start the job, at /ecs-batch/<job>", () => {
+      const json = jobJson({ safeToRerun: true });
+      const parameter = resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter");
+      expect(parameter).toMatchObject({
+        name: "/ecs-batch/example-batch",
+        type: "String",
+        tier: "Standard",
+      });
+      expect(specOf(json)).toEqual({
+        version: 1,
+        job: "example-batch",
+        cluster: CLUSTER,
+        taskDefinitionFamily: "example-batch",
+        taskDefinitionArn: expect.stringMatching(
+          /^\$\{aws_ecs_task_definition\.job_TaskDefinition_[0-9A-F]{8}\.arn\}$/,
+        ),
+        containerName: "example-batch",
+        launchType: "FARGATE",
+        platformVersion: "LATEST",
+        network: {
+          subnets: ["subnet-0123456789abcdef0"],
+          securityGroups: ["sg-0123456789abcdef0"],
+          assignPublicIp: "DISABLED",
+        },
+        propagateTags: "TASK_DEFINITION",
+        enableEcsManagedTags: true,
+        logGroupName: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.job_LogGroup_/),
+        logStreamPrefix: "batch",
+        region: "ap-northeast-1",
+        safeToRerun: true,
+      });
+    });
+
+    it("follows the job's run options and container name", () => {
+      const spec = specOf(
+        jobJson({
+          platformVersion: "1.4.0",
+          assignPublicIp: true,
+          propagateTags: false,
+          enableEcsManagedTags: false,
+          logStreamPrefix: "nightly",
+          container: { name: "app", image: "alpine:3.20" },
+        }),
+      );
+      expect(spec).toMatchObject({
+        containerName: "app",
+        platformVersion: "1.4.0",
+        network: { assignPublicIp: "ENABLED" },
+        enableEcsManagedTags: false,
+        logStreamPrefix: "nightly",
+      });
+      expect(spec).not.toHaveProperty("propagateTags");
+    });
+
+    it("takes another prefix, or none", () => {
+      const json = jobJson({ runnerParameterPrefix: "/ecs-batch/prod/" });
+      expect(resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").name).toBe(
+        "/ecs-batch/prod/example-batch",
+      );
+      expect(resourcesOf(jobJson({ runnerParameterPrefix: false }), "aws_ssm_parameter")).toEqual(
+        {},
+      );
+    });
+
+    it("writes subnets known only at apply time as a JSON array expression", () => {
+      const { json } = synthesize((scope) => {
+        const subnets = new TerraformVariable(scope, "subnets", { type: "list(string)" });
+        new ScheduledJob(scope, "job", { ...BOOK_JOB, subnetIds: subnets.listValue });
+      });
+      const value = resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").value as string;
+      expect(value).toContain('"subnets":${jsonencode(var.subnets)}');
     });
   });
 

@@ -1,0 +1,46 @@
+/**
+ * What the runner needs to start one job, as Terraform writes it at deploy time into the job's
+ * SSM parameter (`<prefix>/<jobName>`, e.g. `/ecs-batch/prod/nightly-report`). ScheduledJob
+ * writes it; `ecs-batch run <job> --env <env>` reads it. Nothing is rewritten by hand after a
+ * release: the task definition family always runs its latest active revision (or a pinned one).
+ */
+export interface JobRunSpec {
+  /** Format version of this document. */
+  readonly version: typeof JOB_RUN_SPEC_VERSION;
+  readonly job: string;
+  /** Cluster ARN. */
+  readonly cluster: string;
+  /** Task definition family: RunTask with the family runs its latest ACTIVE revision. */
+  readonly taskDefinitionFamily: string;
+  /** The revision Terraform deployed last, for `--deployed-revision`. */
+  readonly taskDefinitionArn: string;
+  /** The job's own (essential) container: its exit code is the job's result. */
+  readonly containerName: string;
+  readonly launchType: "FARGATE";
+  readonly platformVersion: string;
+  readonly network: {
+    readonly subnets: readonly string[];
+    readonly securityGroups: readonly string[];
+    readonly assignPublicIp: "ENABLED" | "DISABLED";
+  };
+  /** `TASK_DEFINITION` to copy the task definition's tags to the task; absent for none. */
+  readonly propagateTags?: "TASK_DEFINITION";
+  readonly enableEcsManagedTags: boolean;
+  /** Where the container logs (awslogs): stream `<logStreamPrefix>/<containerName>/<task id>`. */
+  readonly logGroupName: string;
+  readonly logStreamPrefix: string;
+  readonly region: string;
+  readonly safeToRerun: boolean;
+}
+
+export const JOB_RUN_SPEC_VERSION = 1;
+
+/** The SSM parameter prefix of an environment's jobs. */
+export function jobParameterPrefix(environment: string): string {
+  return `/ecs-batch/${environment}`;
+}
+
+/** The SSM parameter name of one job. */
+export function jobParameterName(prefix: string, jobName: string): string {
+  return `${prefix.replace(/\/+$/, "")}/${jobName}`;
+}
