@@ -1,3 +1,4 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { DataAwsEcsCluster } from "@cdktf/provider-aws/lib/data-aws-ecs-cluster";
 import { DataAwsSecurityGroups } from "@cdktf/provider-aws/lib/data-aws-security-groups";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
@@ -8,6 +9,8 @@ import { Construct } from "constructs";
 import { jobParameterPrefix } from "../runner/job-run-spec";
 import { FailureTopic } from "../modules/failure-notification/failure-topic";
 import { JobWorkflow } from "../modules/job-workflow/job-workflow";
+import { renderPolicyDocument } from "../modules/iam-role/policy-document";
+import { runnerPolicy } from "../modules/scheduled-job/runner-policy";
 import { ScheduledJob } from "../modules/scheduled-job/scheduled-job";
 import {
   EnvironmentConfig,
@@ -112,6 +115,18 @@ export class EnvironmentStack extends TerraformStack {
       new TerraformOutput(this, `${workflow.workflowName}-state-machine-arn`, {
         value: workflow.stateMachineArn,
         description: `State machine of workflow ${workflow.workflowName}: start, redrive or re-run it here`,
+      });
+    }
+    if (this.jobs.length > 0) {
+      // Attach it to whatever runs `ecs-batch run` here: a job scheduler's server, a CI role.
+      const runner = new IamPolicy(this, "RunnerPolicy", {
+        name: `${config.name}-ecs-batch-runner`,
+        description: `Lets ecs-batch start, watch and stop the ${config.name} jobs and read their logs`,
+        policy: renderPolicyDocument(runnerPolicy(this.jobs)),
+      });
+      new TerraformOutput(this, "runner-policy-arn", {
+        value: runner.arn,
+        description: "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
       });
     }
     if (this.failureTopic) {

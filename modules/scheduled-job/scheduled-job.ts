@@ -189,6 +189,11 @@ export class ScheduledJob extends Construct {
   /** The role the schedule assumes, when the job has a schedule. */
   readonly eventsRoleArn?: string;
   readonly logGroupName?: string;
+  readonly logGroupArn?: string;
+  /** `arn:...:task/CLUSTER/*`: the tasks of the job's cluster, for grants on its runs. */
+  readonly clusterTasksArn: string;
+  /** ARN of the runner's SSM parameter, when one is written. */
+  readonly runnerParameterArn?: string;
   readonly logStreamPrefix: string;
   /** Region of the job's log group. */
   readonly region: string;
@@ -229,6 +234,7 @@ export class ScheduledJob extends Construct {
           });
       const log = props.logGroup ?? this.logGroup!;
       this.logGroupName = log.logGroupName;
+      this.logGroupArn = log.logGroupArn;
       const logging: AwsLogsLogging = {
         logGroupName: log.logGroupName,
         region: this.region,
@@ -276,6 +282,7 @@ export class ScheduledJob extends Construct {
       ? `${this.taskDefinition.familyArn}:*`
       : familyRevisionsArn(this, taskDefinitionArn);
 
+    this.clusterTasksArn = clusterTasksArn(this, props.clusterArn);
     const runnerPrefix = props.runnerParameterPrefix ?? DEFAULT_RUNNER_PARAMETER_PREFIX;
     if (runnerPrefix !== false && this.jobContainerName && this.logGroupName) {
       this.runnerParameter = addRunnerParameter(
@@ -304,6 +311,7 @@ export class ScheduledJob extends Construct {
         },
         tags,
       );
+      this.runnerParameterArn = this.runnerParameter.arn;
     }
 
     const scheduleOptions = {
@@ -336,7 +344,7 @@ export class ScheduledJob extends Construct {
         startPermissions: eventsRolePolicy({
           clusterArn: props.clusterArn,
           taskDefinitionRevisionsArn: this.taskDefinitionRevisionsArn,
-          clusterTasksArn: clusterTasksArn(this, props.clusterArn),
+          clusterTasksArn: this.clusterTasksArn,
           passRoleArns: [executionRoleArn, ...(this.taskRoleArn ? [this.taskRoleArn] : [])],
         }).statements,
         roleArn: props.eventsRoleArn,

@@ -450,6 +450,11 @@ describe("EnvironmentStack", () => {
           value: "arn:aws:ecs:eu-west-1:123456789012:task-definition/importer:7",
           description: "Task definition (with revision) of job importer",
         },
+        "runner-policy-arn": {
+          value: "${aws_iam_policy.RunnerPolicy.arn}",
+          description:
+            "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
+        },
       });
     });
   });

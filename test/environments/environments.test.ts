@@ -155,6 +155,7 @@ describe.each(environments.map((config) => [config.name, config] as const))(
           ]),
           ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
           ...(config.notifications ? ["failure-topic-arn"] : []),
+          ...(config.jobs.length > 0 ? ["runner-policy-arn"] : []),
         ].sort(),
       );
       for (const job of config.jobs) {
@@ -624,6 +625,10 @@ describe("dev", () => {
       "failure-topic-arn": {
         value: topicArn,
         description: "SNS topic that receives failure notices of this environment's jobs",
+      },
+      "runner-policy-arn": {
+        value: ref("aws_iam_policy", "RunnerPolicy", "arn"),
+        description: "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
       },
     });
   });

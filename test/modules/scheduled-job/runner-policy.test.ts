@@ -1,0 +1,134 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { Construct } from "constructs";
+import { renderPolicyDocument, runnerPolicy, ScheduledJob } from "../../../modules";
+import { ParsedStatement, statementsOf, synthesize } from "../../synth";
+
+const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+const SUBNETS = ["subnet-0123456789abcdef0"];
+
+/** The runner policy of the jobs `build` makes, as synthesized. */
+function policyOf(build: (scope: Construct) => ScheduledJob[]): ParsedStatement[] {
+  const { json } = synthesize((scope) => {
+    const jobs = build(scope);
+    new IamPolicy(scope, "Runner", {
+      name: "runner",
+      policy: renderPolicyDocument(runnerPolicy(jobs)),
+    });
+  });
+  const policy = Object.values(json.resource!.aws_iam_policy).find((p) => p.name === "runner")!
+    .policy as string;
+  return statementsOf(policy);
+}
+
+const job = (scope: Construct, jobName: string, extra: object = {}) =>
+  new ScheduledJob(scope, jobName, {
+    jobName,
+    clusterArn: CLUSTER,
+    subnetIds: SUBNETS,
+    container: { image: "alpine:3.20" },
+    ...extra,
+  });
+
+describe("runnerPolicy", () => {
+  const statements = policyOf((scope) => [
+    job(scope, "extract"),
+    job(scope, "load", { taskRoleArn: "arn:aws:iam::123456789012:role/load-task" }),
+  ]);
+  const bySid = (sid: string) => statements.find((s) => s.Sid === sid)!;
+  const ref = (type: string, construct: string, attribute: string) =>
+    expect.stringMatching(
+      new RegExp(`^\\$\\{${type}\\.${construct}_[0-9A-F]{8}\\.${attribute}\\}`),
+    );
+
+  it("has exactly the statements the runner needs", () => {
+    expect(statements.map((s) => s.Sid)).toEqual([
+      "ReadJobParameters",
+      "RunTheJobs",
+      "WatchAndStopTheJobsTasks",
+      "TagTasksAtLaunch",
+      "FindTheJobContainer",
+      "PassTheJobsRolesToEcsTasks",
+      "ReadJobLogs",
+    ]);
+  });
+
+  it("reads only the jobs' own parameters", () => {
+    expect(bySid("ReadJobParameters")).toMatchObject({
+      Action: ["ssm:GetParameter"],
+      Resource: expect.arrayContaining([
+        ref("aws_ssm_parameter", "extract_RunnerParameter", "arn"),
+        ref("aws_ssm_parameter", "load_RunnerParameter", "arn"),
+      ]),
+    });
+    expect(bySid("ReadJobParameters").Resource).toHaveLength(2);
+  });
+
+  it("runs every revision of the jobs' families, in their cluster only", () => {
+    expect(bySid("RunTheJobs")).toMatchObject({
+      Action: ["ecs:RunTask"],
+      Condition: { ArnEquals: { "ecs:cluster": [CLUSTER] } },
+    });
+    expect(bySid("RunTheJobs").Resource).toHaveLength(2);
+    for (const resource of bySid("RunTheJobs").Resource) {
+      expect(resource).toMatch(
+        /^\$\{aws_ecs_task_definition\.(extract|load)_TaskDefinition_[0-9A-F]{8}\.arn_without_revision\}:\*$/,
+      );
+    }
+  });
+
+  it("watches, stops and tags only the cluster's tasks", () => {
+    const tasks = ["arn:aws:ecs:ap-northeast-1:123456789012:task/batch/*"];
+    expect(bySid("WatchAndStopTheJobsTasks")).toMatchObject({
+      Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+      Resource: tasks,
+    });
+    expect(bySid("TagTasksAtLaunch")).toMatchObject({
+      Action: ["ecs:TagResource"],
+      Resource: tasks,
+      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+    });
+  });
+
+  it("uses * only for DescribeTaskDefinition, which has no resource-level permissions", () => {
+    expect(statements.filter((s) => s.Resource.includes("*"))).toEqual([
+      expect.objectContaining({
+        Sid: "FindTheJobContainer",
+        Action: ["ecs:DescribeTaskDefinition"],
+      }),
+    ]);
+  });
+
+  it("passes the execution and task roles, to ECS tasks only", () => {
+    const pass = bySid("PassTheJobsRolesToEcsTasks");
+    expect(pass.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+    });
+    expect(pass.Resource).toHaveLength(3);
+    expect(pass.Resource).toContain("arn:aws:iam::123456789012:role/load-task");
+  });
+
+  it("reads the jobs' log streams only", () => {
+    expect(bySid("ReadJobLogs").Action).toEqual(["logs:GetLogEvents"]);
+    for (const resource of bySid("ReadJobLogs").Resource) {
+      expect(resource).toMatch(
+        /^\$\{aws_cloudwatch_log_group\.(extract|load)_LogGroup_[0-9A-F]{8}\.arn\}:log-stream:\*$/,
+      );
+    }
+  });
+
+  it("leaves out parameters and logs a job does not have", () => {
+    const statements = policyOf((scope) => [
+      new ScheduledJob(scope, "legacy", {
+        jobName: "legacy",
+        clusterArn: CLUSTER,
+        subnetIds: SUBNETS,
+        taskDefinition: {
+          taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:3",
+          executionRoleArn: "arn:aws:iam::123456789012:role/legacy-execution",
+        },
+      }),
+    ]);
+    expect(statements.map((s) => s.Sid)).not.toContain("ReadJobParameters");
+    expect(statements.map((s) => s.Sid)).not.toContain("ReadJobLogs");
+  });
+});
