@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".venv/", ".gen/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".venv/", ".gen/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

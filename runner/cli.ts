@@ -1,0 +1,285 @@
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { Command, CommanderError } from "commander";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { hostname, userInfo } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AwsClientOptions, TaskClients } from "./aws-clients";
+import { awsErrorText } from "./aws-error";
+import { addRunTaskCommand } from "./commands/run-task";
+import { addRunCommand } from "./commands/run";
+import { ConsoleReporter, type SummaryContext, type TextOutput } from "./console-reporter";
+import { EXIT_CODES } from "./exit-codes";
+import { processSignals } from "./node-signals";
+import { defaultStartedBy, type CommonOptions } from "./options";
+import type { RunnerDeps, RunOutcome, RunRequest, SignalSource } from "./run-job";
+import { RunnerError } from "./runner-error";
+
+/**
+ * The `ecs-batch` command. Loading this module must stay cheap: `ecs-batch --help` answers in
+ * well under 300 ms because the AWS SDK, the YAML parser and the runner are imported only inside
+ * the command actions (see bench/cli-startup.ts).
+ */
+
+/** What the CLI needs from the world; tests pass fakes and run the program in-process. */
+export interface CliDeps {
+  /** Starts the task and follows it to the end (run-job's `runJob`). */
+  readonly runJob: (request: RunRequest, deps: RunnerDeps) => Promise<RunOutcome>;
+  readonly createSsmClient: (options: AwsClientOptions) => Promise<SSMClient>;
+  readonly createTaskClients: (options: AwsClientOptions) => Promise<TaskClients>;
+  readonly signals: SignalSource;
+  readonly stdout: TextOutput;
+  readonly stderr: TextOutput;
+  readonly readFile: (path: string) => Promise<string>;
+  readonly readStdin: () => Promise<string>;
+  readonly sleep: RunnerDeps["sleep"];
+  readonly now: () => number;
+  readonly random: () => number;
+  /** startedBy when `--started-by` is not given. */
+  readonly defaultStartedBy: () => string;
+  readonly version: string;
+  /** The environment, for the runner's tuning variables (see {@link runnerTuning}). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What a command hands to {@link CommandContext.execute}: the run, and its AWS region. */
+export interface PreparedRun {
+  readonly request: RunRequest;
+  /** @default the SDK's region settings */
+  readonly region?: string;
+}
+
+/** What the commands share: the dependencies and the one way to run and report. */
+export interface CommandContext {
+  readonly deps: CliDeps;
+  /**
+   * Runs what `prepare` builds and reports the outcome; a RunnerError or any other error of
+   * preparing or running is reported and becomes exit 125. Usage errors (commander's) pass.
+   */
+  execute(
+    options: CommonOptions,
+    summary: SummaryContext,
+    prepare: () => Promise<PreparedRun>,
+  ): Promise<void>;
+}
+
+const DESCRIPTION =
+  "Start a job's ECS Fargate task, wait for it, stream its CloudWatch logs to stdout and exit " +
+  "with its container's exit code: the command for job schedulers (Hinemos, JP1, cron, " +
+  "Airflow). Status lines go to stderr, with timestamps.";
+
+const EXIT_CODE_HELP = `
+Exit codes:
+  0-255          the job container's own exit code, when the task ran it
+  2              bad arguments
+  121            the task never ran the job's container (RunTask failures, TaskFailedToStart, image pull)
+  122            the task stopped without an exit code for the job's container
+  124            --timeout expired; the task was stopped
+  125            ecs-batch's own error (job parameter missing or invalid, no credentials, AWS API error)
+  129, 130, 143  SIGHUP, SIGINT, SIGTERM received; the task was stopped
+A container exiting 2 or 121-143 itself has the same code: the status line and --json say which.
+
+Run 'ecs-batch <command> --help' for a command's options and examples.`;
+
+/**
+ * The commander program. Its actions report the exit code through `setExitCode`; commander's own
+ * errors (bad arguments) and `--help` are thrown as CommanderError (exitOverride).
+ */
+export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
+  const program = new Command("ecs-batch")
+    .description(DESCRIPTION)
+    .version(deps.version, "-V, --version", "print the version of ecs-batch")
+    .helpOption("-h, --help", "print help")
+    .configureOutput({
+      writeOut: (text) => deps.stdout.write(text),
+      writeErr: (text) => deps.stderr.write(text),
+    })
+    .showHelpAfterError("(add --help for the options and examples)")
+    .exitOverride()
+    .addHelpText("after", EXIT_CODE_HELP);
+  const context: CommandContext = {
+    deps,
+    execute: async (options, summary, prepare) => {
+      setExitCode(await execute(deps, options, summary, prepare));
+    },
+  };
+  // Subcommands created by .command() inherit the output, exitOverride and help settings above.
+  addRunCommand(program, context);
+  addRunTaskCommand(program, context);
+  return program;
+}
+
+async function execute(
+  deps: CliDeps,
+  options: CommonOptions,
+  summary: SummaryContext,
+  prepare: () => Promise<PreparedRun>,
+): Promise<number> {
+  const reporter = new ConsoleReporter({
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    now: deps.now,
+    json: options.json,
+    quiet: options.quiet,
+  });
+  try {
+    const tuning = runnerTuning(deps.env);
+    const { request, region } = await prepare();
+    const clients = await deps.createTaskClients({ region });
+    const outcome = await deps.runJob(request, {
+      ...tuning,
+      ...clients,
+      reporter,
+      sleep: deps.sleep,
+      now: deps.now,
+      random: deps.random,
+      signals: deps.signals,
+    });
+    reporter.outcome(outcome, summary);
+    return outcome.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      throw error;
+    }
+    if (error instanceof RunnerError) {
+      reporter.error(error.message, summary);
+      return error.exitCode;
+    }
+    // Not a RunnerError: an SDK error before the runner could wrap it (no region, no
+    // credentials), or a bug. Still the runner's failure, not the job's.
+    reporter.error(awsErrorText(error), summary);
+    return EXIT_CODES.runnerError;
+  }
+}
+
+/** Environment variables that tune the runner's timing; not for production use (see below). */
+export const TUNING_VARIABLES = {
+  pollInitialMs: "ECS_BATCH_POLL_INITIAL_MS",
+  pollMaxMs: "ECS_BATCH_POLL_MAX_MS",
+  logDrainMs: "ECS_BATCH_LOG_DRAIN_MS",
+} as const;
+
+/**
+ * The runner's polling interval and log drain time from the environment, for tests against a
+ * fake ECS (moto) whose tasks stop within seconds; unset, the runner's defaults apply. An
+ * invalid value is an error, not silently ignored.
+ */
+export function runnerTuning(
+  env: NodeJS.ProcessEnv,
+): Pick<RunnerDeps, "pollIntervalMs" | "logDrainMs"> {
+  const ms = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === "") {
+      return undefined;
+    }
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      throw new RunnerError(
+        `${name}='${text}' is not valid: it must be a whole number of ms, 1 or more`,
+      );
+    }
+    return Number(text);
+  };
+  const initial = ms(TUNING_VARIABLES.pollInitialMs);
+  const max = ms(TUNING_VARIABLES.pollMaxMs);
+  const logDrainMs = ms(TUNING_VARIABLES.logDrainMs);
+  if ((initial === undefined) !== (max === undefined) || (initial ?? 0) > (max ?? 0)) {
+    throw new RunnerError(
+      `set ${TUNING_VARIABLES.pollInitialMs} and ${TUNING_VARIABLES.pollMaxMs} together, the first no larger than the second`,
+    );
+  }
+  return {
+    ...(initial !== undefined && max !== undefined ? { pollIntervalMs: { initial, max } } : {}),
+    ...(logDrainMs !== undefined ? { logDrainMs } : {}),
+  };
+}
+
+/** Runs the program on `argv` (without node and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let exitCode: number = EXIT_CODES.success;
+  const program = buildProgram(deps, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // 0 for --help and --version; everything else commander refuses is a usage error.
+      return error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
+    }
+    deps.stderr.write(`ecs-batch: error: ${awsErrorText(error)}\n`);
+    return EXIT_CODES.runnerError;
+  }
+  return exitCode;
+}
+
+/** The real world: this process, its terminal and the AWS SDK (imported on first use). */
+export function nodeCliDeps(): CliDeps {
+  return {
+    runJob: async (request, runnerDeps) => (await import("./run-job")).runJob(request, runnerDeps),
+    createSsmClient: async (options) => (await import("./aws-clients")).createSsmClient(options),
+    createTaskClients: async (options) =>
+      (await import("./aws-clients")).createTaskClients(options),
+    signals: processSignals(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readFile: (path) => readFile(path, "utf8"),
+    readStdin,
+    sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+    now: Date.now,
+    random: Math.random,
+    defaultStartedBy: () => defaultStartedBy(userName(), hostname()),
+    version: packageVersion(),
+    env: process.env,
+  };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry for the uid, as in some containers.
+    return process.env.USER ?? process.env.USERNAME ?? "unknown";
+  }
+}
+
+/** The version in package.json, found from runner/ (tsx) and from dist/runner/ (the build). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      return (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version ?? "unknown";
+    }
+  }
+  return "unknown";
+}
+
+/** Whether this module is the program: run directly, or required by bin/ecs-batch.js. */
+function isEntryPoint(): boolean {
+  const main = require.main;
+  return (
+    main === module ||
+    (main !== undefined && main.filename === resolve(__dirname, "../../bin/ecs-batch.js"))
+  );
+}
+
+if (isEntryPoint()) {
+  // On Node 20 the AWS SDK prints an eight-line deprecation notice on every run, which would land
+  // in every job scheduler's log; the README says which Node versions the SDK supports.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  runCli(process.argv.slice(2), nodeCliDeps()).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`ecs-batch: error: ${awsErrorText(error)}\n`);
+      process.exit(EXIT_CODES.runnerError);
+    },
+  );
+}

@@ -1,0 +1,155 @@
+import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
+import { Command, Option } from "commander";
+import type { CommandContext } from "../cli";
+import { jobParameterName, jobParameterPrefix, type JobRunSpec } from "../job-run-spec";
+import {
+  addCommonOptions,
+  commonOptionsProblem,
+  parseMatching,
+  parseWholeNumber,
+  runRequestOf,
+  type CommonOptions,
+} from "../options";
+import type { RunRequest } from "../run-job";
+
+/** The options of `ecs-batch run`, as commander stores them. */
+export interface RunOptions extends CommonOptions {
+  readonly env?: string;
+  readonly parameterPrefix?: string;
+  readonly revision?: number;
+  readonly deployedRevision?: boolean;
+}
+
+/** One segment of an SSM parameter name: the job name and the environment name. */
+const NAME_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+/** A fully qualified SSM parameter path (the prefix of an environment's job parameters). */
+const PARAMETER_PATH = /^(\/[A-Za-z0-9_.-]+)+\/?$/;
+/** ECS keeps at most 1,000,000 revisions of a task definition family. */
+const MAX_REVISION = 1_000_000;
+
+const EXAMPLES = `
+The job's SSM parameter (written by Terraform at deploy time) gives the cluster, the task
+definition family (its latest ACTIVE revision runs), the network, the container and its logs.
+
+Examples:
+  # crontab: every day at 03:00; the job's logs and ecs-batch's status lines to a file
+  0 3 * * * /usr/local/bin/ecs-batch run nightly-report --env prod --timeout 2h >> /var/log/batch/nightly-report.log 2>&1
+
+  # Hinemos command job, start command (its end value is ecs-batch's exit code; Hinemos
+  # replaces #[SESSION_ID], so a rerun of the same session never starts a second task)
+  /usr/local/bin/ecs-batch run nightly-report --env prod --timeout 2h --retries 2 --client-token hinemos-#[SESSION_ID]
+
+  # one-off run of a pinned revision with another date, JSON summary for a script
+  ecs-batch run nightly-report --env stg --revision 42 --environment REPORT_DATE=2026-11-22 --json
+`;
+
+/** Adds `run <job>`: runs a deployed job as its SSM parameter describes it. */
+export function addRunCommand(program: Command, context: CommandContext): Command {
+  const command = program
+    .command("run")
+    .description(
+      "run a deployed job: start its task as its SSM parameter /ecs-batch/<env>/<job> says, wait, stream its logs and exit with its container's exit code",
+    )
+    .argument(
+      "<job>",
+      "the job's name",
+      parseMatching(NAME_SEGMENT, "a job name has letters, numbers and _ . -"),
+    )
+    .addOption(
+      new Option("--env <env>", "the environment the job is deployed to, e.g. prod").argParser(
+        parseMatching(NAME_SEGMENT, "an environment name has letters, numbers and _ . -"),
+      ),
+    )
+    .addOption(
+      new Option(
+        "--parameter-prefix <prefix>",
+        "read the job parameter under this SSM path instead of /ecs-batch/<env>",
+      )
+        .argParser(
+          parseMatching(
+            PARAMETER_PATH,
+            "an SSM parameter path starts with / as in /ecs-batch/prod",
+          ),
+        )
+        .conflicts("env"),
+    )
+    .addOption(
+      new Option(
+        "--revision <n>",
+        "run this revision of the task definition family instead of its latest",
+      )
+        .argParser(parseWholeNumber(1, MAX_REVISION))
+        .conflicts("deployedRevision"),
+    )
+    .addOption(
+      new Option(
+        "--deployed-revision",
+        "run the revision Terraform deployed last instead of the family's latest",
+      ),
+    );
+  addCommonOptions(command).addHelpText("after", EXAMPLES);
+  command.action(async (job: string, options: RunOptions, self: Command) => {
+    const problem =
+      options.env === undefined && options.parameterPrefix === undefined
+        ? "give the job's environment with --env <env> (or its SSM path with --parameter-prefix)"
+        : commonOptionsProblem(options);
+    if (problem !== undefined) {
+      self.error(`error: ${problem}`, { exitCode: 2, code: "ecs-batch.usage" });
+    }
+    await context.execute(options, { job }, async () => {
+      const prefix = options.parameterPrefix ?? jobParameterPrefix(options.env as string);
+      const [{ readJobRunSpec }, ssm] = await Promise.all([
+        import("../job-parameter"),
+        context.deps.createSsmClient({ region: options.region }),
+      ]);
+      const spec = await readJobRunSpec(ssm, jobParameterName(prefix, job), job);
+      if (options.retryOnExitCode && !spec.safeToRerun) {
+        self.error(
+          `error: --retry-on-exit-code: job '${job}' is not safe to rerun (safeToRerun is false in its parameter), so a failed run is never started again`,
+          { exitCode: 2, code: "ecs-batch.usage" },
+        );
+      }
+      return {
+        request: runRequestFromSpec(spec, options, context.deps.defaultStartedBy()),
+        region: options.region ?? spec.region,
+      };
+    });
+  });
+  return command;
+}
+
+/** The RunRequest for a job: its spec, with the options applied. */
+export function runRequestFromSpec(
+  spec: JobRunSpec,
+  options: RunOptions,
+  defaultStartedBy: string,
+): RunRequest {
+  const container = options.container ?? spec.containerName;
+  const input: RunTaskCommandInput = {
+    cluster: spec.cluster,
+    taskDefinition: taskDefinitionOf(spec, options),
+    launchType: spec.launchType,
+    platformVersion: spec.platformVersion,
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: [...spec.network.subnets],
+        securityGroups: [...spec.network.securityGroups],
+        assignPublicIp: spec.network.assignPublicIp,
+      },
+    },
+    ...(spec.propagateTags !== undefined ? { propagateTags: spec.propagateTags } : {}),
+    enableECSManagedTags: spec.enableEcsManagedTags,
+  };
+  return {
+    ...runRequestOf(input, options, container, defaultStartedBy),
+    containerName: container,
+    logs: { logGroupName: spec.logGroupName, streamPrefix: spec.logStreamPrefix },
+  };
+}
+
+function taskDefinitionOf(spec: JobRunSpec, options: RunOptions): string {
+  if (options.revision !== undefined) {
+    return `${spec.taskDefinitionFamily}:${options.revision}`;
+  }
+  return options.deployedRevision === true ? spec.taskDefinitionArn : spec.taskDefinitionFamily;
+}

@@ -1,0 +1,143 @@
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { awsErrorText, isAwsError } from "./aws-error";
+import { JOB_RUN_SPEC_VERSION, type JobRunSpec } from "./job-run-spec";
+import { RunnerError } from "./runner-error";
+
+/**
+ * Reads a job's {@link JobRunSpec} from its SSM parameter and checks it, so a missing or
+ * hand-edited parameter fails with a message saying what to fix, before anything starts.
+ */
+export async function readJobRunSpec(
+  ssm: SSMClient,
+  parameterName: string,
+  job: string,
+): Promise<JobRunSpec> {
+  // Imported here so that this module stays cheap to load for `--help`.
+  const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
+  let text: string | undefined;
+  try {
+    const response = await ssm.send(new GetParameterCommand({ Name: parameterName }));
+    text = response.Parameter?.Value;
+  } catch (error) {
+    if (isAwsError(error, "ParameterNotFound")) {
+      throw new RunnerError(
+        `job parameter ${parameterName} does not exist: is job '${job}' deployed to this environment and region?`,
+      );
+    }
+    throw new RunnerError(`cannot read job parameter ${parameterName}: ${awsErrorText(error)}`, {
+      cause: error,
+    });
+  }
+  if (text === undefined) {
+    throw new RunnerError(`job parameter ${parameterName} has no value`);
+  }
+  return parseJobRunSpec(text, parameterName, job);
+}
+
+/** Parses and checks the text of a job parameter; throws a RunnerError listing every problem. */
+export function parseJobRunSpec(text: string, parameterName: string, job: string): JobRunSpec {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new RunnerError(
+      `job parameter ${parameterName} is not JSON (${(error as Error).message}): redeploy the job`,
+    );
+  }
+  const problems = jobRunSpecProblems(document, job);
+  if (problems.length > 0) {
+    throw new RunnerError(
+      `job parameter ${parameterName} is not a valid job run spec: ${problems.join("; ")}`,
+    );
+  }
+  return document as JobRunSpec;
+}
+
+/** What is wrong with a parsed job parameter (empty when nothing is). */
+export function jobRunSpecProblems(document: unknown, job: string): string[] {
+  if (!isRecord(document)) {
+    return ["it must be a JSON object"];
+  }
+  if (document.version !== JOB_RUN_SPEC_VERSION) {
+    // A newer format may mean fields this runner does not know: refuse rather than misrun.
+    return [
+      `version ${JSON.stringify(document.version)} is not supported: this ecs-batch reads version ${JOB_RUN_SPEC_VERSION}; use the ecs-batch release that matches the deployed modules`,
+    ];
+  }
+  const problems: string[] = [];
+  const check = (field: string, ok: boolean, rule: string) => {
+    if (!ok) {
+      const value = valueAt(document, field);
+      problems.push(
+        value === undefined
+          ? `${field} is missing: it ${rule}`
+          : `${field} ${JSON.stringify(value)} is not valid: it ${rule}`,
+      );
+    }
+  };
+  for (const field of [
+    "job",
+    "cluster",
+    "taskDefinitionFamily",
+    "taskDefinitionArn",
+    "containerName",
+    "platformVersion",
+    "logGroupName",
+    "logStreamPrefix",
+    "region",
+  ]) {
+    check(field, isNonEmptyString(document[field]), "must be a non-empty string");
+  }
+  if (isNonEmptyString(document.job) && document.job !== job) {
+    problems.push(`job '${document.job}' is not '${job}': the parameter belongs to another job`);
+  }
+  check("launchType", document.launchType === "FARGATE", "must be 'FARGATE'");
+  const network = document.network;
+  check("network", isRecord(network), "must be an object");
+  if (isRecord(network)) {
+    check(
+      "network.subnets",
+      isStringList(network.subnets) && network.subnets.length > 0,
+      "must be a non-empty list of subnet IDs",
+    );
+    check("network.securityGroups", isStringList(network.securityGroups), "must be a list of IDs");
+    check(
+      "network.assignPublicIp",
+      network.assignPublicIp === "ENABLED" || network.assignPublicIp === "DISABLED",
+      "must be 'ENABLED' or 'DISABLED'",
+    );
+  }
+  check(
+    "propagateTags",
+    document.propagateTags === undefined || document.propagateTags === "TASK_DEFINITION",
+    "must be 'TASK_DEFINITION' or absent",
+  );
+  check(
+    "enableEcsManagedTags",
+    typeof document.enableEcsManagedTags === "boolean",
+    "must be true or false",
+  );
+  check("safeToRerun", typeof document.safeToRerun === "boolean", "must be true or false");
+  return problems;
+}
+
+/** Whether a parsed JSON or YAML value is an object (not null, not a list). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function isNonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isNonEmptyString);
+}
+
+function valueAt(document: Record<string, unknown>, path: string): unknown {
+  let value: unknown = document;
+  for (const key of path.split(".")) {
+    value = isRecord(value) ? value[key] : undefined;
+  }
+  return value;
+}

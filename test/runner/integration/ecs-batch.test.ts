@@ -1,0 +1,211 @@
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { EXIT_CODES, signalExitCode } from "../../../runner/exit-codes";
+import { TASK_ARN, expectExitCode, runCli, startCli } from "./cli-process";
+import {
+  BatchFixture,
+  CLUSTER_NAME,
+  ENVIRONMENT,
+  JOB_NAME,
+  LOG_GROUP_NAME,
+  LOG_STREAM_PREFIX,
+  createBatchFixture,
+  describeTask,
+} from "./fixture";
+import { MotoServer, startMotoServer } from "./moto-server";
+
+// `ecs-batch` end to end: the built CLI as a subprocess against moto's server. moto's tasks start
+// RUNNING, move one state per DescribeTasks (DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED) and
+// their containers always exit 0; failures and other exit paths are unit-tested with SDK mocks.
+
+let moto: MotoServer;
+let fixture: BatchFixture;
+let workDir: string;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  fixture = await createBatchFixture(moto);
+  workDir = mkdtempSync(join(tmpdir(), "ecs-batch-it-"));
+});
+
+afterAll(async () => {
+  fixture?.ecs.destroy();
+  fixture?.ssm.destroy();
+  await moto?.stop();
+  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
+});
+
+const RUN_JOB = ["run", JOB_NAME, "--env", ENVIRONMENT];
+const TASK_STATUS =
+  /\b(PROVISIONING|PENDING|ACTIVATING|RUNNING|DEACTIVATING|STOPPING|DEPROVISIONING|STOPPED)\b/g;
+
+/** Polling slow enough that a test can act (signal, time out) before moto's task stops. */
+const SLOW_POLLING = { ECS_BATCH_POLL_INITIAL_MS: "3000", ECS_BATCH_POLL_MAX_MS: "3000" };
+/** Slow enough for the test to write the log stream while the task runs, fast enough to end. */
+const LOG_POLLING = { ECS_BATCH_POLL_INITIAL_MS: "500", ECS_BATCH_POLL_MAX_MS: "500" };
+
+function taskArnIn(output: string): string {
+  const match = output.match(TASK_ARN);
+  if (match === null) throw new Error(`no task ARN in:\n${output}`);
+  return match[0];
+}
+
+/** The AWS CLI's run-task input, as the shell glue this replaces keeps it in run-task.yaml. */
+function runTaskInput() {
+  return {
+    cluster: CLUSTER_NAME,
+    taskDefinition: JOB_NAME,
+    launchType: "FARGATE",
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: fixture.subnets,
+        securityGroups: fixture.securityGroups,
+        assignPublicIp: "DISABLED",
+      },
+    },
+  };
+}
+
+function writeInputFile(name: string, text: string): string {
+  const path = join(workDir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("ecs-batch run", () => {
+  test("runs the job of the SSM parameter, reports each status change and exits 0", async () => {
+    const result = await runCli(RUN_JOB, moto.env);
+
+    expectExitCode(result, EXIT_CODES.success);
+    const taskArn = taskArnIn(result.stderr);
+    const statuses = result.stderr.match(TASK_STATUS) ?? [];
+    expect(new Set(statuses).size).toBeGreaterThan(1);
+    expect(statuses[statuses.length - 1]).toBe("STOPPED");
+    const task = await describeTask(fixture, taskArn);
+    expect(task.lastStatus).toBe("STOPPED");
+    expect(task.taskDefinitionArn).toBe(fixture.taskDefinitionArn);
+    expect(task.clusterArn).toBe(fixture.clusterArn);
+  });
+
+  test("--no-wait prints the task ARN and exits 0 without waiting", async () => {
+    const result = await runCli([...RUN_JOB, "--no-wait"], moto.env);
+
+    expectExitCode(result, EXIT_CODES.success);
+    const taskArn = taskArnIn(result.stdout + result.stderr);
+    expect(result.stderr).not.toMatch(/\bSTOPPED\b/);
+    // Node's start and two API calls; a waiting run polls moto four times and drains logs.
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect((await describeTask(fixture, taskArn)).taskArn).toBe(taskArn);
+  });
+
+  test("--timeout stops the task and exits 124", async () => {
+    const result = await runCli([...RUN_JOB, "--timeout", "1s"], { ...moto.env, ...SLOW_POLLING });
+
+    expectExitCode(result, EXIT_CODES.timeout);
+    const task = await describeTask(fixture, taskArnIn(result.stderr));
+    expect(task.lastStatus).toBe("STOPPED");
+    expect(task.stoppedReason).toMatch(/ecs-batch/);
+  });
+
+  test("SIGTERM stops the task and exits 143", async () => {
+    const cli = startCli(RUN_JOB, { ...moto.env, ...SLOW_POLLING });
+    const [taskArn] = await cli.waitForStderr(TASK_ARN);
+    cli.process.kill("SIGTERM");
+    const result = await cli.result;
+
+    expectExitCode(result, signalExitCode("SIGTERM"));
+    const task = await describeTask(fixture, taskArn);
+    expect(task.lastStatus).toBe("STOPPED");
+    expect(task.stoppedReason).toMatch(/SIGTERM/);
+  });
+
+  test("streams the container's log lines to stdout", async () => {
+    const logs = new CloudWatchLogsClient(moto.clientConfig);
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP_NAME }));
+      const cli = startCli(RUN_JOB, { ...moto.env, ...LOG_POLLING });
+      const [taskArn] = await cli.waitForStderr(TASK_ARN);
+      // awslogs names the stream <prefix>/<container>/<task id>; it appears once the task runs.
+      const logStreamName = `${LOG_STREAM_PREFIX}/${JOB_NAME}/${taskArn.split("/").pop()}`;
+      await logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP_NAME, logStreamName }));
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: LOG_GROUP_NAME,
+          logStreamName,
+          logEvents: [
+            { timestamp: Date.now(), message: "first line of the job" },
+            { timestamp: Date.now(), message: "last line of the job" },
+          ],
+        }),
+      );
+      const result = await cli.result;
+
+      expectExitCode(result, EXIT_CODES.success);
+      expect(result.stdout).toMatch(/first line of the job[\s\S]*last line of the job/);
+      expect(result.stderr).not.toMatch(/line of the job/);
+    } finally {
+      logs.destroy();
+    }
+  });
+
+  test("a job without an SSM parameter exits 125 naming the parameter", async () => {
+    const result = await runCli(["run", "nosuchjob", "--env", ENVIRONMENT], moto.env);
+
+    expectExitCode(result, EXIT_CODES.runnerError);
+    expect(result.stderr).toContain(`/ecs-batch/${ENVIRONMENT}/nosuchjob`);
+  });
+
+  test.each([
+    { args: [...RUN_JOB, "--timeout", "90"], names: /--timeout/ },
+    { args: [...RUN_JOB, "--no-such-option"], names: /--no-such-option/ },
+    { args: ["run", JOB_NAME], names: /--env/ },
+    { args: ["run-task"], names: /--cli-input-(json|yaml)/ },
+  ])("bad arguments $args exit 2 naming $names", async ({ args, names }) => {
+    const result = await runCli(args, moto.env);
+
+    expectExitCode(result, EXIT_CODES.usage);
+    expect(result.stderr).toMatch(names);
+  });
+});
+
+describe("ecs-batch run-task", () => {
+  test.each([
+    { how: "a file", args: (path: string) => ["--cli-input-yaml", path], stdin: false },
+    { how: "stdin", args: () => ["--cli-input-yaml", "-"], stdin: true },
+  ])("runs an AWS CLI run-task.yaml from $how and exits 0", async ({ args, stdin }) => {
+    const yaml = stringify(runTaskInput());
+    const path = writeInputFile("run-task.yaml", yaml);
+
+    const result = await runCli(["run-task", ...args(path)], moto.env, stdin ? yaml : undefined);
+
+    expectExitCode(result, EXIT_CODES.success);
+    const task = await describeTask(fixture, taskArnIn(result.stderr));
+    expect(task.lastStatus).toBe("STOPPED");
+    expect(task.taskDefinitionArn).toBe(fixture.taskDefinitionArn);
+  });
+
+  test("runs a --cli-input-json file and --json prints a parseable summary", async () => {
+    const path = writeInputFile("run-task.json", JSON.stringify(runTaskInput(), null, 2));
+
+    const result = await runCli(["run-task", "--cli-input-json", path, "--json"], moto.env);
+
+    expectExitCode(result, EXIT_CODES.success);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({
+      exitCode: 0,
+      result: "succeeded",
+      taskArn: expect.stringMatching(TASK_ARN),
+      container: JOB_NAME,
+      containerExitCode: 0,
+    });
+    expect((await describeTask(fixture, summary.taskArn)).lastStatus).toBe("STOPPED");
+  });
+});
