@@ -76,15 +76,15 @@ export function mayHaveLogs(task: Task): boolean {
 const LOGGING_STATUSES = new Set(["RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING"]);
 
 /**
- * When ECS says the task reached its current status, for the statuses it records a time of;
- * the observed time otherwise (polling sees a change up to an interval late).
+ * When ECS says the task reached its current status, for the statuses it records a time of
+ * (polling sees a change up to an interval late); undefined for the others.
  */
-export function statusTime(task: Task, observedMs: number): Date {
+export function statusTime(task: Task): Date | undefined {
   const times: Record<string, Date | undefined> = {
     PROVISIONING: task.createdAt,
     RUNNING: task.startedAt,
     STOPPING: task.stoppingAt,
     STOPPED: task.stoppedAt,
   };
-  return times[task.lastStatus ?? ""] ?? new Date(observedMs);
+  return times[task.lastStatus ?? ""];
 }

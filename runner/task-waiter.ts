@@ -110,8 +110,11 @@ class TaskWaiter {
       this.lastStatus = task.lastStatus;
       // Right after a change the next one tends to come soon (PENDING, RUNNING...).
       this.pollAttempt = 0;
-      const at = statusTime(task, this.options.now()).toISOString();
-      this.options.status(`task ${this.taskId}: ${task.lastStatus} at ${at}`);
+      // The status line carries the time it is written; ECS's own time is added when it has one.
+      const at = statusTime(task);
+      this.options.status(
+        `task ${this.taskId}: ${task.lastStatus}${at ? ` (ECS: ${at.toISOString()})` : ""}`,
+      );
     }
   }
 

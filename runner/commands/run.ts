@@ -35,9 +35,10 @@ Examples:
   # crontab: every day at 03:00; the job's logs and ecs-batch's status lines to a file
   0 3 * * * /usr/local/bin/ecs-batch run nightly-report --env prod --timeout 2h >> /var/log/batch/nightly-report.log 2>&1
 
-  # Hinemos command job, start command (its end value is ecs-batch's exit code; Hinemos
-  # replaces #[SESSION_ID], so a rerun of the same session never starts a second task)
-  /usr/local/bin/ecs-batch run nightly-report --env prod --timeout 2h --retries 2 --client-token hinemos-#[SESSION_ID]
+  # Hinemos command job, start command: its end value is ecs-batch's exit code; on SIGTERM,
+  # SIGINT or SIGHUP ecs-batch stops the task before it exits (no --client-token here: a
+  # manual rerun must start a new task, not get the failed one back)
+  /usr/local/bin/ecs-batch run nightly-report --env prod --timeout 2h --retries 2
 
   # one-off run of a pinned revision with another date, JSON summary for a script
   ecs-batch run nightly-report --env stg --revision 42 --environment REPORT_DATE=2026-11-22 --json

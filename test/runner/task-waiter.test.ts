@@ -53,7 +53,7 @@ describe("waitForTask", () => {
 
     expect(result).toEqual({ stopped: true, task: stopped, stopCause: undefined });
     expect(fake.statuses[0]).toBe(
-      `task ${TASK_ARN.split("/").pop()}: PROVISIONING at ${new Date(T0).toISOString()}`,
+      `task ${TASK_ARN.split("/").pop()}: PROVISIONING (ECS: ${new Date(T0).toISOString()})`,
     );
     expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
   });
