@@ -1,3 +1,5 @@
+import { TerraformIterator } from "cdktf";
+import { jsonText } from "../json-text/json-text";
 import { isUnresolved } from "../validation/construct-validation";
 import { validateContainerName } from "../validation/names";
 
@@ -72,7 +74,8 @@ export interface BatchContainer extends ContainerOptions {
   readonly logging?: AwsLogsLogging;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable name ECS takes. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Throws an Error naming the container and the rule unless the container is well formed. */
 export function validateBatchContainer(container: BatchContainer): void {
@@ -85,7 +88,10 @@ export function validateBatchContainer(container: BatchContainer): void {
       `${where}: image '${container.image}' must be a non-empty image URI without spaces`,
     );
   }
-  const variables = Object.keys(container.environment ?? {});
+  // A map known only at apply time (a Terraform variable) has no names to check here.
+  const variables = isUnresolved(container.environment)
+    ? []
+    : Object.keys(container.environment ?? {});
   const secrets = Object.keys(container.secrets ?? {});
   for (const name of [...variables, ...secrets]) {
     if (!ENV_NAME.test(name)) {
@@ -144,6 +150,9 @@ const byName = (a: { name: string }, b: { name: string }) =>
 
 /** Recursively orders object keys, so equal inputs always render to the same text. */
 function sortKeys(value: unknown): unknown {
+  if (isUnresolved(value)) {
+    return value;
+  }
   if (Array.isArray(value)) {
     return value.map(sortKeys);
   }
@@ -159,11 +168,27 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
+ * The `environment` list of a container definition. A map known only at apply time becomes a
+ * Terraform for expression; Terraform iterates a map in key order, so it is sorted too.
+ */
+function environmentList(environment: Readonly<Record<string, string>> | undefined): unknown {
+  if (isUnresolved(environment)) {
+    return TerraformIterator.fromMap(environment!).forExpressionForList(
+      "{ name = key, value = val }",
+    );
+  }
+  return Object.entries(environment ?? {})
+    .map(([name, value]) => ({ name, value }))
+    .sort(byName);
+}
+
+/**
  * Renders ECS container definitions JSON. Deterministic: keys sorted, environment variables and
- * secrets sorted by name, containers in the given order, so plans do not churn.
+ * secrets sorted by name, containers in the given order, so plans do not churn. Values known only
+ * at apply time (Terraform variables) are written as Terraform expressions (see {@link jsonText}).
  */
 export function renderContainerDefinitions(containers: readonly BatchContainer[]): string {
-  return JSON.stringify(
+  return jsonText(
     containers.map((c) =>
       sortKeys({
         name: c.name,
@@ -171,9 +196,7 @@ export function renderContainerDefinitions(containers: readonly BatchContainer[]
         essential: c.essential ?? true,
         command: c.command ? [...c.command] : undefined,
         entryPoint: c.entryPoint ? [...c.entryPoint] : undefined,
-        environment: Object.entries(c.environment ?? {})
-          .map(([name, value]) => ({ name, value }))
-          .sort(byName),
+        environment: environmentList(c.environment),
         secrets: Object.entries(c.secrets ?? {})
           .map(([name, secret]) => ({ name, valueFrom: secretValueFrom(secret) }))
           .sort(byName),

@@ -13,7 +13,8 @@ import type { FargateRunOptions, TargetRetryPolicy } from "./ecs-event-target";
  * same network settings and only standard SQS queues as dead-letter queues.
  */
 
-const PLATFORM_VERSION = /^(LATEST|[0-9]+\.[0-9]+\.[0-9]+)$/;
+/** `LATEST` or a Fargate platform version such as `1.4.0`. */
+export const PLATFORM_VERSION = /^(LATEST|[0-9]+\.[0-9]+\.[0-9]+)$/;
 
 /**
  * Checks subnets, platform version and task count of a Fargate run. `fieldPrefix` names where the

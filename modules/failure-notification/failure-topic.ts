@@ -4,7 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Token } from "cdktf";
+import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "../iam-role/iam-role";
 import { providerAccountId, providerPartition } from "../stack-context";
@@ -57,7 +57,8 @@ export interface FailureTopicProps {
 }
 
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
-const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/;
+/** An e-mail address, as SNS takes it: one `@`, a dot in the domain, no spaces. */
+export const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/;
 const SLACK_WORKSPACE_ID = /^T[A-Z0-9]{6,}$/;
 const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
@@ -127,21 +128,11 @@ export class FailureTopic extends Construct {
     this.topic = this.encryptedTopic("Resource", "Policy", props.name, account, tags);
     this.topicArn = this.topic.arn;
     const deliveries: FailureDelivery[] = [{ topicArn: this.topicArn, format: "text" }];
-    (props.emailAddresses ?? []).forEach((address, index) => {
-      new SnsTopicSubscription(this, subscriptionId("Email", address, index), {
-        topicArn: this.topicArn,
-        protocol: "email",
-        endpoint: address,
-      });
-    });
-    (props.httpsEndpoints ?? []).forEach((url, index) => {
-      new SnsTopicSubscription(this, subscriptionId("Https", url, index), {
-        topicArn: this.topicArn,
-        protocol: "https",
-        endpoint: url,
-        // The endpoint confirms by visiting the SubscribeURL SNS sends it.
-        endpointAutoConfirms: false,
-      });
+    this.subscribe("Email", props.emailAddresses, { protocol: "email" });
+    // The endpoint confirms by visiting the SubscribeURL SNS sends it.
+    this.subscribe("Https", props.httpsEndpoints, {
+      protocol: "https",
+      endpointAutoConfirms: false,
     });
 
     if (props.slack) {
@@ -185,6 +176,34 @@ export class FailureTopic extends Construct {
       });
     }
     this.deliveries = deliveries;
+  }
+
+  /**
+   * A subscription per endpoint. A list known only at apply time (a Terraform variable) becomes
+   * one subscription resource with `for_each`, keyed by endpoint like the construct ids.
+   */
+  private subscribe(
+    kind: string,
+    endpoints: readonly string[] | undefined,
+    options: { readonly protocol: string; readonly endpointAutoConfirms?: boolean },
+  ): void {
+    if (endpoints !== undefined && Token.isUnresolved(endpoints)) {
+      const each = TerraformIterator.fromList(endpoints as string[]);
+      new SnsTopicSubscription(this, `${kind}Each`, {
+        forEach: each,
+        topicArn: this.topicArn,
+        endpoint: each.value,
+        ...options,
+      });
+      return;
+    }
+    (endpoints ?? []).forEach((endpoint, index) => {
+      new SnsTopicSubscription(this, subscriptionId(kind, endpoint, index), {
+        topicArn: this.topicArn,
+        endpoint,
+        ...options,
+      });
+    });
   }
 
   private encryptedTopic(

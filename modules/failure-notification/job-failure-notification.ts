@@ -10,7 +10,7 @@ import {
   stateMachineTracingStatement,
 } from "../iam-role/step-functions-statements";
 import { JobLogGroup } from "../job-log-group/job-log-group";
-import { validateField } from "../validation/construct-validation";
+import { invalid, validateField } from "../validation/construct-validation";
 import {
   validateContainerName,
   validateIamRoleName,
@@ -19,9 +19,23 @@ import {
   validateTaskFamily,
 } from "../validation/names";
 import { failureMessageInputTransformer, jobFailurePattern } from "./failure-event-pattern";
-import { FailureTopic } from "./failure-topic";
+import { FailureDelivery } from "./failure-topic";
 import { addScheduleFailureAlarms } from "./schedule-failure-alarms";
 import { resultFilterDefinition, resultFilterInputTemplate } from "./result-filter-definition";
+
+/**
+ * Where failure notices go: every topic with the message format it expects, and the key that
+ * encrypts them. A {@link FailureTopic} is one; so is a topic made elsewhere, e.g. by the
+ * failure-notification Terraform module.
+ */
+export interface FailureDestination {
+  readonly deliveries: readonly FailureDelivery[];
+  /** ARN of the key that encrypts the topics. The result filter of a job with sidecars publishes
+   * with its own role, which needs the key; without sidecars EventBridge publishes through the
+   * key's policy.
+   * @default none: only jobs without sidecars can be notified of */
+  readonly kmsKeyArn?: string;
+}
 
 export interface JobFailureNotificationProps {
   /** The job, as named in messages; names the rule `<jobName>-failed` and, with sidecars, the
@@ -47,7 +61,7 @@ export interface JobFailureNotificationProps {
   /** Region of the log group, for the link in messages. */
   readonly region: string;
   /** Where notices go: every delivery topic, each in its format. */
-  readonly topic: FailureTopic;
+  readonly topic: FailureDestination;
   /** Name of the schedule rule that starts the job: a CloudWatch alarm on its FailedInvocations
    * metric (RunTask failed: capacity, IAM, bad subnet) notifies the same topic.
    * @default no invocation alarm */
@@ -60,7 +74,8 @@ export interface JobFailureNotificationProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9_-]+$/;
+/** An ECS cluster ARN: the failure rule matches the cluster of the job's events exactly. */
+export const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9_-]+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
 const STREAM_PREFIX = /^[A-Za-z0-9._/-]{1,256}$/;
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -191,7 +206,6 @@ export class JobFailureNotification extends Construct {
       jobName: name,
       // The vended-logs prefix keeps Step Functions' log resource policy small.
       logGroupName: `/aws/vendedlogs/states/${name}`,
-      retentionDays: 30,
       tags: props.tags,
     });
     const role = new IamRole(this, "ResultFilterRole", {
@@ -202,7 +216,7 @@ export class JobFailureNotification extends Construct {
         statements: [
           ...publishToEncryptedTopicsStatements(
             deliveries.map((d) => d.topicArn),
-            props.topic.kmsKeyArn,
+            props.topic.kmsKeyArn!,
           ),
           stateMachineLoggingStatement(),
           stateMachineTracingStatement(),
@@ -284,6 +298,13 @@ export class JobFailureNotification extends Construct {
         );
       }
     });
+    if (props.hasSidecars && props.topic.kmsKeyArn === undefined) {
+      invalid(
+        this,
+        "topic",
+        "with sidecars a result filter publishes the notices with its own role, which needs the topic's kmsKeyArn",
+      );
+    }
     validateField(this, "family", props.family, validateTaskFamily);
     validateField(this, "containerName", props.containerName, validateContainerName);
     validateField(this, "logGroupName", props.logGroupName, validateLogGroupName);

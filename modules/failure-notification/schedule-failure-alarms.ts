@@ -1,6 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import { FailureTopic } from "./failure-topic";
+import type { FailureDestination } from "./job-failure-notification";
 
 /** What a schedule's alarms watch, and whom they tell. */
 export interface ScheduleFailureAlarmsOptions {
@@ -8,7 +8,7 @@ export interface ScheduleFailureAlarmsOptions {
   readonly name: string;
   /** What the schedule starts, as people read it, e.g. "batch job report (environment prod)". */
   readonly subject: string;
-  readonly topic: FailureTopic;
+  readonly topic: Pick<FailureDestination, "deliveries">;
   /** The schedule's EventBridge rule: an alarm on its FailedInvocations. @default no such alarm */
   readonly scheduleRuleName?: string;
   /** The schedule's dead-letter queue: an alarm when it holds messages. @default no such alarm */

@@ -1,3 +1,4 @@
+import { jsonText } from "../json-text/json-text";
 import { isUnresolved } from "../validation/construct-validation";
 
 /** Values of one condition key: one string or several. */
@@ -60,10 +61,11 @@ export function validatePolicyDocument(document: PolicyDocument): void {
 
 /**
  * Renders a policy document as IAM policy JSON. The output depends only on the input, so plans
- * do not churn; references to other resources stay in place and are resolved by Terraform.
+ * do not churn; references to other resources stay in place and are resolved by Terraform, and
+ * a list known only at apply time (a Terraform variable) is written as `jsonencode(...)`.
  */
 export function renderPolicyDocument(document: PolicyDocument): string {
-  return JSON.stringify({
+  return jsonText({
     Version: "2012-10-17",
     Statement: document.statements.map((s) => ({
       ...(s.sid !== undefined ? { Sid: s.sid } : {}),

@@ -60,7 +60,7 @@ export interface JobWorkflowProps {
   readonly preventOverlap?: boolean;
   /** Who hears of a job that failed for good. @default no notification */
   readonly failureNotification?: JobFailureNotificationOptions;
-  /** Days to keep the execution history logs. @default 180 */
+  /** Days to keep the execution history logs. @default 365 */
   readonly logRetentionDays?: number;
   /** @default no tags beyond the provider's default tags */
   readonly tags?: Readonly<Record<string, string>>;

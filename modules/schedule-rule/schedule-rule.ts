@@ -1,6 +1,7 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { validateRuleName } from "../validation/names";
 import { validateScheduleExpression } from "../validation/schedule-expression";
 
@@ -16,6 +17,17 @@ export interface ScheduleRuleProps {
   readonly enabled?: boolean;
   /** @default no tags beyond the provider's default tags */
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The `state` of a rule or Scheduler schedule. A boolean known only at apply time (a Terraform
+ * variable) is chosen by Terraform.
+ */
+export function scheduleState(enabled: boolean | undefined): string {
+  if (isUnresolved(enabled)) {
+    return Token.asString(Fn.conditional(enabled, "ENABLED", "DISABLED"));
+  }
+  return enabled === false ? "DISABLED" : "ENABLED";
 }
 
 /** An EventBridge rule on the default bus that fires on a schedule (`aws_cloudwatch_event_rule`). */
@@ -42,7 +54,7 @@ export class ScheduleRule extends Construct {
       description: props.description,
       scheduleExpression: props.scheduleExpression,
       // `state` replaces the deprecated `is_enabled` in AWS provider 6.
-      state: props.enabled === false ? "DISABLED" : "ENABLED",
+      state: scheduleState(props.enabled),
       tags: props.tags ? { ...props.tags } : undefined,
     });
     this.ruleName = this.resource.name;

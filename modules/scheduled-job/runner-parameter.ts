@@ -1,37 +1,17 @@
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { JobRunSpec, jobParameterName } from "../../runner/job-run-spec";
+import { jsonText } from "../json-text/json-text";
 
 /** The SSM parameter prefix of jobs outside an environment. */
 export const DEFAULT_RUNNER_PARAMETER_PREFIX = "/ecs-batch";
 
 /**
- * The job's run spec as parameter text: JSON, with lists known only at apply time (subnets found
- * by tag) as `jsonencode(...)` so Terraform writes them as JSON arrays.
+ * The job's run spec as parameter text: JSON, with values known only at apply time (subnets found
+ * by tag, a Terraform variable's boolean) as `jsonencode(...)` so Terraform writes them as JSON.
  */
 export function runnerParameterValue(spec: JobRunSpec): string {
-  const lists = new Map<string, string>();
-  const list = (values: readonly string[]): readonly string[] => {
-    if (!Token.isUnresolved(values)) {
-      return values;
-    }
-    const placeholder = `@@list${lists.size}@@`;
-    lists.set(`"${placeholder}"`, Fn.jsonencode(values));
-    return placeholder as unknown as readonly string[];
-  };
-  let text = JSON.stringify({
-    ...spec,
-    network: {
-      ...spec.network,
-      subnets: list(spec.network.subnets),
-      securityGroups: list(spec.network.securityGroups),
-    },
-  });
-  for (const [placeholder, expression] of lists) {
-    text = text.replace(placeholder, expression);
-  }
-  return text;
+  return jsonText(spec);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Annotations } from "cdktf";
+import { Annotations, Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   BatchTaskDefinition,
@@ -131,7 +131,7 @@ export interface ScheduledJobProps
 
   /** @default `/ecs-scheduled-tasks/<jobName>` */
   readonly logGroupName?: string;
-  /** @default 180 */
+  /** @default 365 */
   readonly logRetentionDays?: number;
   /** @default CloudWatch Logs' own encryption */
   readonly logKmsKeyArn?: string;
@@ -300,7 +300,7 @@ export class ScheduledJob extends Construct {
           network: {
             subnets: props.subnetIds,
             securityGroups: props.securityGroupIds ?? [],
-            assignPublicIp: props.assignPublicIp ? "ENABLED" : "DISABLED",
+            assignPublicIp: publicIpSetting(props.assignPublicIp),
           },
           propagateTags: props.propagateTags === false ? undefined : "TASK_DEFINITION",
           enableEcsManagedTags: props.enableEcsManagedTags ?? true,
@@ -374,7 +374,7 @@ export class ScheduledJob extends Construct {
         tags,
       });
     }
-    if (props.assignPublicIp) {
+    if (props.assignPublicIp === true) {
       Annotations.of(this).addWarning(
         `${props.jobName}: assignPublicIp is true; batch jobs belong in private subnets with a NAT gateway or VPC endpoints`,
       );
@@ -525,6 +525,14 @@ function pickRunOptions(
     propagateTags: props.propagateTags,
     enableEcsManagedTags: props.enableEcsManagedTags,
   };
+}
+
+/** The runner's `assignPublicIp`. A boolean known only at apply time is chosen by Terraform. */
+function publicIpSetting(assignPublicIp: boolean | undefined): "ENABLED" | "DISABLED" {
+  if (isUnresolved(assignPublicIp)) {
+    return Token.asString(Fn.conditional(assignPublicIp, "ENABLED", "DISABLED")) as "ENABLED";
+  }
+  return assignPublicIp ? "ENABLED" : "DISABLED";
 }
 
 function secretArnsOf(

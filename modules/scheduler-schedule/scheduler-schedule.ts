@@ -1,6 +1,7 @@
 import { SchedulerSchedule as SchedulerScheduleResource } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
 import { FargateRunOptions, TargetRetryPolicy } from "../ecs-event-target/ecs-event-target";
+import { scheduleState } from "../schedule-rule/schedule-rule";
 import {
   validateDeadLetterQueueArn,
   validateFargateTaskRunOptions,
@@ -113,7 +114,7 @@ export class SchedulerSchedule extends Construct {
       scheduleExpressionTimezone: props.timeZone ?? "UTC",
       startDate: props.startDate === undefined ? undefined : inUtc(props.startDate),
       endDate: props.endDate === undefined ? undefined : inUtc(props.endDate),
-      state: props.enabled === false ? "DISABLED" : "ENABLED",
+      state: scheduleState(props.enabled),
       flexibleTimeWindow:
         windowMinutes === undefined
           ? { mode: "OFF" }

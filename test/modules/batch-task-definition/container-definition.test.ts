@@ -1,8 +1,10 @@
+import { TerraformOutput, TerraformVariable, Token } from "cdktf";
 import {
   BatchContainer,
   renderContainerDefinitions,
   validateBatchContainer,
 } from "../../../modules";
+import { emptyStack, synthesize } from "../../synth";
 
 const SSM_ARN = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/batch/db-password";
 const SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:batch/api-AbCdEf";
@@ -125,11 +127,50 @@ describe("renderContainerDefinitions", () => {
     ]).map((c: { name: string }) => c.name);
     expect(names).toEqual(["job", "log-router"]);
   });
+
+  describe("given Terraform variables (a module for plain Terraform)", () => {
+    const { json } = synthesize((scope) => {
+      const variable = (id: string, type: string) => new TerraformVariable(scope, id, { type });
+      new TerraformOutput(scope, "definitions", {
+        value: renderContainerDefinitions([
+          {
+            name: "job",
+            image: variable("image", "string").stringValue,
+            command: variable("command", "list(string)").listValue,
+            environment: Token.asStringMap(variable("environment", "map(string)").value),
+            readonlyRootFilesystem: variable("readonly", "bool").booleanValue as unknown as boolean,
+          },
+        ]),
+      });
+    });
+    const text = json.output!.definitions.value as string;
+
+    it("writes the list and the boolean as jsonencode(...), so Terraform writes them as JSON", () => {
+      expect(text).toContain('"command":${jsonencode(var.command)}');
+      expect(text).toContain('"readonlyRootFilesystem":${jsonencode(var.readonly)}');
+      expect(text).toContain('"image":"${var.image}"');
+    });
+
+    it("turns the environment map into ECS's name/value list, in key order like the construct", () => {
+      expect(text).toContain(
+        '"environment":${jsonencode([ for key, val in var.environment: { name = key, value = val }])}',
+      );
+    });
+  });
 });
 
 describe("validateBatchContainer", () => {
   it("accepts a fully described container", () => {
     expect(() => validateBatchContainer(FULL)).not.toThrow();
+  });
+
+  it("skips the names of an environment map known only at apply time", () => {
+    const environment = new TerraformVariable(emptyStack(), "environment", {
+      type: "map(string)",
+    });
+    expect(() =>
+      validateBatchContainer({ ...FULL, environment: Token.asStringMap(environment.value) }),
+    ).not.toThrow();
   });
 
   it.each<[string, Partial<BatchContainer>, RegExp]>([

@@ -189,6 +189,35 @@ describe("FailureTopic", () => {
     });
   });
 
+  describe("given lists of endpoints that are Terraform variables", () => {
+    const { json } = synthesize((scope) => {
+      const list = (id: string) =>
+        new TerraformVariable(scope, id, { type: "list(string)" }).listValue;
+      new FailureTopic(scope, "failures", {
+        name: "dev-batch-failures",
+        emailAddresses: list("emails"),
+        httpsEndpoints: list("urls"),
+      });
+    });
+
+    it("makes one subscription per endpoint with for_each, keyed by the endpoint", () => {
+      expect(resourceAt(json, "aws_sns_topic_subscription", "failures/EmailEach")).toEqual({
+        for_each: "${toset(var.emails)}",
+        topic_arn: expect.stringMatching(ref("aws_sns_topic", "failures", "arn")),
+        protocol: "email",
+        endpoint: "${each.value}",
+      });
+      expect(resourceAt(json, "aws_sns_topic_subscription", "failures/HttpsEach")).toEqual({
+        for_each: "${toset(var.urls)}",
+        topic_arn: expect.stringMatching(ref("aws_sns_topic", "failures", "arn")),
+        protocol: "https",
+        endpoint: "${each.value}",
+        endpoint_auto_confirms: false,
+      });
+      expect(Object.keys(resourcesOf(json, "aws_sns_topic_subscription"))).toHaveLength(2);
+    });
+  });
+
   describe("given a Slack channel", () => {
     const { json, topic } = topicJson({ slack: SLACK });
 

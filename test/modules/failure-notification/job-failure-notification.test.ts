@@ -199,7 +199,7 @@ describe("JobFailureNotification", () => {
       ]);
       expect(onlyResource(json, "aws_cloudwatch_log_group")).toEqual({
         name: "/aws/vendedlogs/states/example-batch-result-filter",
-        retention_in_days: 30,
+        retention_in_days: 365,
       });
     });
 
@@ -423,6 +423,30 @@ describe("JobFailureNotification", () => {
       ],
     ])("rejects %s", (_, props, error) => {
       expect(() => newNotification(props)).toThrow(error);
+    });
+
+    describe("given a topic made elsewhere, known by its ARN only", () => {
+      const topic = { deliveries: [{ topicArn: "${var.topic_arn}", format: "text" as const }] };
+
+      it("notifies a job without sidecars through the topic's own key policy", () => {
+        const { json } = synthesize(
+          (scope) => new JobFailureNotification(scope, "notify", { ...JOB, topic }),
+        );
+        expect(onlyResource(json, "aws_cloudwatch_event_target").arn).toBe("${var.topic_arn}");
+      });
+
+      it("refuses a job with sidecars: its result filter needs the topic's key", () => {
+        expect(
+          () =>
+            new JobFailureNotification(emptyStack(), "notify", {
+              ...JOB,
+              hasSidecars: true,
+              topic,
+            }),
+        ).toThrow(
+          /test\/notify: topic: with sidecars a result filter publishes the notices with its own role, which needs the topic's kmsKeyArn/,
+        );
+      });
     });
 
     it("skips values known only at apply time", () => {

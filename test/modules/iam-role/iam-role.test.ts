@@ -190,6 +190,19 @@ describe("IamRole", () => {
     });
   });
 
+  it("writes a list of resources known only at apply time as jsonencode(...)", () => {
+    const { json } = synthesize((scope) => {
+      const arns = new TerraformVariable(scope, "arns", { type: "list(string)" }).listValue;
+      new IamRole(scope, "Role", {
+        ...roleProps(),
+        policy: { statements: [{ sid: "Pull", actions: ["ecr:BatchGetImage"], resources: arns }] },
+      });
+    });
+    expect(onlyResource(json, "aws_iam_policy").policy).toBe(
+      '{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Action":["ecr:BatchGetImage"],"Resource":${jsonencode(var.arns)}}]}',
+    );
+  });
+
   it("does not reject names and policies that are references resolved at apply time", () => {
     const stack = emptyStack();
     const name = new TerraformVariable(stack, "name", { type: "string" }).stringValue;

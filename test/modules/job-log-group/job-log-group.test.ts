@@ -3,13 +3,13 @@ import { JobLogGroup, JobLogGroupProps, LOG_RETENTION_DAYS } from "../../../modu
 import { emptyStack, onlyResource, synthesize } from "../../synth";
 
 describe("JobLogGroup", () => {
-  it("names the group /ecs-scheduled-tasks/<job> and keeps logs 180 days by default", () => {
+  it("names the group /ecs-scheduled-tasks/<job> and keeps logs a year (365 days) by default", () => {
     const { text, json } = synthesize(
       (scope) => new JobLogGroup(scope, "Logs", { jobName: "example-batch" }),
     );
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: "/ecs-scheduled-tasks/example-batch",
-      retention_in_days: 180,
+      retention_in_days: 365,
     });
     expect(onlyResource(json, "aws_cloudwatch_log_group")).not.toHaveProperty("kms_key_id");
   });

@@ -149,7 +149,7 @@ describe("JobWorkflow", () => {
     it("logs to a vended-logs group named after the workflow", () => {
       expect(resourceAt(json, "aws_cloudwatch_log_group", "wf/LogGroup")).toMatchObject({
         name: "/aws/vendedlogs/states/nightly",
-        retention_in_days: 180,
+        retention_in_days: 365,
       });
     });
 

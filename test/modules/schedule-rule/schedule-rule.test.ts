@@ -75,6 +75,16 @@ describe("ScheduleRule", () => {
     );
   });
 
+  it("leaves enabled to Terraform when it is a variable", () => {
+    const { json } = synthesize((scope) => {
+      const enabled = new TerraformVariable(scope, "enabled", { type: "bool" }).booleanValue;
+      new ScheduleRule(scope, "Rule", { ...BOOK_RULE, enabled: enabled as unknown as boolean });
+    });
+    expect(onlyResource(json, "aws_cloudwatch_event_rule").state).toBe(
+      '${var.enabled ? "ENABLED" : "DISABLED"}',
+    );
+  });
+
   it("does not reject a schedule that is a reference resolved at apply time", () => {
     const stack = emptyStack();
     const scheduleExpression = new TerraformVariable(stack, "schedule", { type: "string" })

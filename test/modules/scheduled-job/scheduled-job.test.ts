@@ -56,10 +56,10 @@ describe("ScheduledJob", () => {
       expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(2);
     });
 
-    it("creates the log group with the book's name and 180 days' retention", () => {
+    it("creates the log group with the book's name and a year's retention", () => {
       expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
         name: "/ecs-scheduled-tasks/example",
-        retention_in_days: 180,
+        retention_in_days: 365,
       });
     });
 
@@ -791,6 +791,23 @@ describe("ScheduledJob", () => {
       expect(resourcesOf(jobJson({ runnerParameterPrefix: false }), "aws_ssm_parameter")).toEqual(
         {},
       );
+    });
+
+    it("leaves a public IP and safeToRerun that are Terraform variables to Terraform", () => {
+      const { json } = synthesize((scope) => {
+        const flag = (id: string) =>
+          new TerraformVariable(scope, id, { type: "bool" }).booleanValue as unknown as boolean;
+        const job = new ScheduledJob(scope, "job", {
+          ...BOOK_JOB,
+          assignPublicIp: flag("public_ip"),
+          safeToRerun: flag("rerun"),
+        });
+        // Whether there will be a public IP is not known yet: nothing to warn about.
+        expect(warningsOf(job)).toEqual([]);
+      });
+      const value = resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").value as string;
+      expect(value).toContain('"assignPublicIp":"${var.public_ip ? "ENABLED" : "DISABLED"}"');
+      expect(value).toContain('"safeToRerun":${jsonencode(var.rerun)}');
     });
 
     it("writes subnets known only at apply time as a JSON array expression", () => {

@@ -131,6 +131,19 @@ describe("SchedulerSchedule", () => {
     });
   });
 
+  it("leaves enabled to Terraform when it is a variable", () => {
+    const { json } = synthesize((scope) => {
+      const enabled = new TerraformVariable(scope, "enabled", { type: "bool" }).booleanValue;
+      new SchedulerSchedule(scope, "Schedule", {
+        ...ECS_SCHEDULE,
+        enabled: enabled as unknown as boolean,
+      });
+    });
+    expect(onlyResource(json, "aws_scheduler_schedule").state).toBe(
+      '${var.enabled ? "ENABLED" : "DISABLED"}',
+    );
+  });
+
   it("lets Scheduler start late within a flexible window", () => {
     expect(
       scheduleOf({ ...ECS_SCHEDULE, flexibleTimeWindowMinutes: 15 }).flexible_time_window,
