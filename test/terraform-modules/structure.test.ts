@@ -1,0 +1,252 @@
+import { MODULE_NAMES, moduleJson, moduleReadme } from "./generated-modules";
+
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/** Every string in a JSON value. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") {
+    return [value];
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.values(value).flatMap(stringsIn);
+  }
+  return [];
+}
+
+/** The expressions inside `${...}` of a Terraform JSON string (nested braces included). */
+function interpolations(text: string): string[] {
+  const found: string[] = [];
+  for (let start = text.indexOf("${"); start !== -1; start = text.indexOf("${", start + 1)) {
+    if (text[start - 1] === "$") {
+      continue; // $${ is an escaped, literal ${
+    }
+    let depth = 0;
+    for (let i = start + 1; i < text.length; i++) {
+      depth += text[i] === "{" ? 1 : text[i] === "}" ? -1 : 0;
+      if (depth === 0) {
+        found.push(text.slice(start + 2, i));
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** The references of an expression, with its string literals left out. */
+function referencesIn(expression: string) {
+  const code = expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const data = [...code.matchAll(/\bdata\.([a-z0-9_]+)\.([A-Za-z0-9_]+)/g)].map(
+    (m) => `${m[1]}.${m[2]}`,
+  );
+  const withoutData = code.replace(/\bdata\.[a-z0-9_]+\.[A-Za-z0-9_]+/g, "");
+  return {
+    variables: [...code.matchAll(/\bvar\.([A-Za-z0-9_]+)/g)].map((m) => m[1]),
+    locals: [...code.matchAll(/\blocal\.([A-Za-z0-9_]+)/g)].map((m) => m[1]),
+    data,
+    resources: [...withoutData.matchAll(/\b(aws_[a-z0-9_]+)\.([A-Za-z0-9_]+)/g)].map(
+      (m) => `${m[1]}.${m[2]}`,
+    ),
+  };
+}
+
+describe.each(MODULE_NAMES)("the generated module %s", (name) => {
+  const json = moduleJson(name);
+  const variables = Object.entries(json.variable);
+
+  it("has no provider block and no backend: it uses its caller's", () => {
+    expect(json).not.toHaveProperty("provider");
+    expect(json.terraform).not.toHaveProperty("backend");
+    expect(JSON.stringify(json)).not.toContain('"//"');
+  });
+
+  it("requires the AWS provider with a version range, and a Terraform version", () => {
+    expect(json.terraform.required_providers).toEqual({
+      aws: { source: "hashicorp/aws", version: expect.stringMatching(/^~> 6\.[0-9]+$/) },
+    });
+    expect(json.terraform.required_version).toMatch(/^>= 1\.[0-9]+$/);
+  });
+
+  it("names its variables and outputs in snake_case, not by hashed construct paths", () => {
+    const names = [...Object.keys(json.variable), ...Object.keys(json.output)];
+    expect(names.filter((n) => !SNAKE_CASE.test(n))).toEqual([]);
+  });
+
+  it("gives every variable a type and a description, and every output a description", () => {
+    for (const [variable, block] of variables) {
+      expect({ variable, type: block.type, description: block.description }).toEqual({
+        variable,
+        type: expect.stringMatching(/^(string|number|bool|list\(string\)|map\(string\))$/),
+        description: expect.stringMatching(/\S/),
+      });
+    }
+    for (const [output, block] of Object.entries(json.output)) {
+      expect({ output, description: block.description }).toEqual({
+        output,
+        description: expect.stringMatching(/\S/),
+      });
+    }
+  });
+
+  it("takes null only for variables whose default is null", () => {
+    for (const [variable, block] of variables) {
+      expect({ variable, nullable: block.nullable }).toEqual({
+        variable,
+        nullable: block.default === null,
+      });
+    }
+  });
+
+  it("writes validation messages as sentences, as Terraform requires", () => {
+    const messages = variables.flatMap(([, block]) =>
+      (block.validation ?? []).map((v) => v.error_message),
+    );
+    expect(messages.filter((m) => !/^[A-Z].*[.?]$/s.test(m))).toEqual([]);
+  });
+
+  it("refers only to what it declares: variables, locals, data sources and resources", () => {
+    const expressions = stringsIn({ ...json, variable: undefined }).flatMap(interpolations);
+    const conditions = variables.flatMap(([variable, block]) =>
+      (block.validation ?? []).map((v) => ({ variable, expression: v.condition })),
+    );
+    const refs = expressions.map(referencesIn);
+    const declaredResources = Object.entries(json.resource).flatMap(([type, byName]) =>
+      Object.keys(byName).map((n) => `${type}.${n}`),
+    );
+    const declaredData = Object.entries(json.data ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((n) => `${type}.${n}`),
+    );
+    const undeclared = (used: string[], declared: string[]) =>
+      [...new Set(used)].filter((u) => !declared.includes(u));
+
+    expect(
+      undeclared(
+        refs.flatMap((r) => r.variables),
+        Object.keys(json.variable),
+      ),
+    ).toEqual([]);
+    expect(
+      undeclared(
+        refs.flatMap((r) => r.locals),
+        Object.keys(json.locals ?? {}),
+      ),
+    ).toEqual([]);
+    expect(
+      undeclared(
+        refs.flatMap((r) => r.data),
+        declaredData,
+      ),
+    ).toEqual([]);
+    expect(
+      undeclared(
+        refs.flatMap((r) => r.resources),
+        declaredResources,
+      ),
+    ).toEqual([]);
+    // A validation may read only its own variable before Terraform 1.9.
+    for (const { variable, expression } of conditions) {
+      expect({ variable, reads: [...new Set(referencesIn(expression).variables)] }).toEqual({
+        variable,
+        reads: [variable],
+      });
+    }
+  });
+
+  it("uses every variable it declares", () => {
+    const used = stringsIn({ ...json, variable: undefined })
+      .flatMap(interpolations)
+      .flatMap((e) => referencesIn(e).variables);
+    expect(Object.keys(json.variable).filter((v) => !used.includes(v))).toEqual([]);
+  });
+
+  it("has a README that lists every variable and output, and shows a module block", () => {
+    const readme = moduleReadme(name);
+    for (const item of [...Object.keys(json.variable), ...Object.keys(json.output)]) {
+      expect(readme).toContain(`| \`${item}\``);
+    }
+    expect(readme).toContain(
+      `source = "git::https://github.com/<org>/ecs-scheduled-batch.git//terraform-modules/${name}?ref=<tag>"`,
+    );
+  });
+});
+
+describe("the scheduled-job module", () => {
+  const json = moduleJson("scheduled-job");
+  const conditionsOf = (variable: string) =>
+    (json.variable[variable].validation ?? []).map((v) => v.condition);
+
+  it("validates the inputs the constructs validate at synth time", () => {
+    const validated = [
+      "job_name",
+      "schedule_expression",
+      "cpu",
+      "memory",
+      "log_retention_days",
+      "subnet_ids",
+      "image",
+      "environment",
+    ];
+    expect(validated.filter((variable) => conditionsOf(variable).length === 0)).toEqual([]);
+  });
+
+  it("checks cpu and memory as a pair before planning the task definition", () => {
+    const [taskDefinition] = Object.values(json.resource.aws_ecs_task_definition);
+    const lifecycle = taskDefinition.lifecycle as {
+      precondition: { condition: string; error_message: string }[];
+    };
+    expect(lifecycle.precondition).toEqual([
+      {
+        condition: expect.stringMatching(
+          /^\$\{contains\(\["256\/512", .*\], format\("%d\/%d", var\.cpu, var\.memory\)\)\}$/,
+        ),
+        error_message: expect.stringContaining("cpu 256 takes memory 512, 1024 or 2048"),
+      },
+    ]);
+  });
+
+  it("grants PassRole on the task role only when one is given", () => {
+    const policy = Object.entries(json.resource.aws_iam_policy).find(([id]) =>
+      id.startsWith("Job_EventsRole_Policy_"),
+    )![1].policy as string;
+    expect(policy).toMatch(
+      /"Action":\["iam:PassRole"\],"Resource":\$\{jsonencode\(compact\(\[aws_iam_role\.Job_ExecutionRole_[0-9A-F]{8}\.arn, var\.task_role_arn\]\)\)\}/,
+    );
+  });
+
+  it("writes list, map and boolean variables into JSON text as jsonencode(...)", () => {
+    const [taskDefinition] = Object.values(json.resource.aws_ecs_task_definition);
+    expect(taskDefinition.container_definitions).toContain(
+      '"command":${jsonencode(var.command)},"environment":${jsonencode([ for key, val in var.environment: { name = key, value = val }])}',
+    );
+    expect(taskDefinition.container_definitions).toContain(
+      '"readonlyRootFilesystem":${jsonencode(var.readonly_root_filesystem)}',
+    );
+    const [parameter] = Object.values(json.resource.aws_ssm_parameter);
+    expect(parameter.value).toContain('"safeToRerun":${jsonencode(var.safe_to_rerun)}');
+    expect(parameter.value).toContain(
+      '"assignPublicIp":"${var.assign_public_ip ? "ENABLED" : "DISABLED"}"',
+    );
+    const [rule] = Object.values(json.resource.aws_cloudwatch_event_rule);
+    expect(rule.state).toBe('${var.enabled ? "ENABLED" : "DISABLED"}');
+  });
+});
+
+describe("the failure-notification module", () => {
+  const json = moduleJson("failure-notification");
+
+  it("subscribes each address with for_each, keyed by the address", () => {
+    const subscriptions = Object.values(json.resource.aws_sns_topic_subscription);
+    expect(subscriptions).toEqual([
+      expect.objectContaining({
+        for_each: "${toset(var.email_addresses)}",
+        endpoint: "${each.value}",
+        protocol: "email",
+      }),
+      expect.objectContaining({
+        for_each: "${toset(var.https_endpoints)}",
+        endpoint: "${each.value}",
+        protocol: "https",
+        endpoint_auto_confirms: false,
+      }),
+    ]);
+  });
+});

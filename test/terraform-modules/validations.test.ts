@@ -1,0 +1,344 @@
+/*
+ * Terraform is not installed here, so the validation conditions of the generated modules are run
+ * in JavaScript: each regex and list is read from the generated JSON (the text Terraform would
+ * run) and tried on examples that the constructs' own validators accept or reject.
+ */
+import { Construct } from "constructs";
+import { validateBatchContainer } from "../../modules/batch-task-definition/container-definition";
+import { validateFargateTaskRunOptions } from "../../modules/ecs-event-target/fargate-run-validation";
+import { FailureTopic, FailureTopicProps } from "../../modules/failure-notification/failure-topic";
+import {
+  JobFailureNotification,
+  JobFailureNotificationProps,
+} from "../../modules/failure-notification/job-failure-notification";
+import { JobLogGroup, LOG_RETENTION_DAYS } from "../../modules/job-log-group/job-log-group";
+import { ScheduledJob } from "../../modules/scheduled-job/scheduled-job";
+import {
+  FARGATE_TASK_SIZES,
+  validateFargateTaskSize,
+} from "../../modules/validation/fargate-task-size";
+import { validateScheduleExpression } from "../../modules/validation/schedule-expression";
+import { hclString } from "../../scripts/terraform-modules/validations";
+import { emptyStack } from "../synth";
+import {
+  moduleJson,
+  numberListIn,
+  regexIn,
+  regexValidation,
+  stringListIn,
+} from "./generated-modules";
+
+/** Whether `check` runs without throwing. */
+function accepts(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a construct built in a fresh stack accepts its props. */
+const constructAccepts = (build: (scope: Construct) => unknown) =>
+  accepts(() => build(emptyStack()));
+
+const job = (jobName: string) => (scope: Construct) =>
+  new ScheduledJob(scope, "job", {
+    jobName,
+    scheduleExpression: "rate(1 day)",
+    clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
+    subnetIds: ["subnet-0123456789abcdef0"],
+    container: { image: "alpine:3.20" },
+  });
+
+const topic = (props: Partial<FailureTopicProps>) => (scope: Construct) =>
+  new FailureTopic(scope, "failures", { name: "batch-failures", ...props });
+
+describe("hclString", () => {
+  it("escapes what an HCL string literal treats specially, so a regex reaches RE2 unchanged", () => {
+    const pattern = '^a\\.b"${c}%{d}$';
+    expect(hclString(pattern)).toBe('"^a\\\\.b\\"$${c}%%{d}$"');
+    expect(regexIn(`regex(${hclString(pattern)}, var.x)`).source).toBe(pattern);
+  });
+});
+
+describe("the scheduled-job module's schedule_expression validation", () => {
+  const pattern = regexValidation("scheduled-job", "schedule_expression");
+
+  it.each([
+    "rate(1 minute)",
+    "rate(1 hour)",
+    "rate(1 day)",
+    "rate(5 minutes)",
+    "rate(12 hours)",
+    "rate(7 days)",
+    "rate(1440 minutes)",
+    "cron(0 10 * * ? *)",
+    "cron(*/2 * * * ? *)",
+    "cron(0 18 ? * MON-FRI *)",
+    "cron(0/5 8-17 ? * MON-FRI *)",
+    "cron(0 9 ? * 2#1 *)",
+    "cron(15 10 ? * 6L 2002-2005)",
+    "cron(0 0 1 1 ? 1970)",
+    "cron(0 0 ? JAN 1 *)",
+    "cron(0,15,30,45 * * * ? *)",
+    "cron(5/15 0-6,18-23 * * ? *)",
+    "cron(0 0 1 JAN-MAR,OCT ? *)",
+    "cron(0 0 1 1-6/2 ? *)",
+    "cron(0 0 1 1 ? 2025/2)",
+    "cron(0 0 L * ? *)",
+    "cron(0 0 LW * ? *)",
+    "cron(0 0 15W * ? *)",
+    "cron(0 0 ? * L *)",
+    "cron(0 0 ? * 1L *)",
+    "cron(0 12 ? JUN-AUG TUE-THU *)",
+    "cron(0 12 ? jul wed *)",
+  ])("GIVEN %s, which the construct accepts, THEN Terraform accepts it too", (expression) => {
+    expect(accepts(() => validateScheduleExpression(expression))).toBe(true);
+    expect(expression).toMatch(pattern);
+  });
+
+  it.each([
+    ["a five-field Unix cron", "cron(*/2 * * * *)"],
+    ["a bare cron line", "0 12 * * ? *"],
+    ["a plural unit for 1", "rate(1 minutes)"],
+    ["a singular unit for 5", "rate(5 minute)"],
+    ["a zero rate", "rate(0 minutes)"],
+    ["a leading zero", "rate(05 minutes)"],
+    ["seconds", "rate(30 seconds)"],
+    ["no space", "rate(5minutes)"],
+    ["a one-time at(...), which only Scheduler runs", "at(2026-12-24T03:00:00)"],
+    ["'?' in both day fields", "cron(0 12 ? * ? *)"],
+    ["'?' in neither day field", "cron(0 12 * * * *)"],
+    ["seven fields", "cron(0 0 12 * * ? *)"],
+    ["'?' in the year", "cron(0 12 * * ? ?)"],
+    ["'?' in the minutes", "cron(? 12 * * ? *)"],
+    ["'L' in the minutes", "cron(L 12 * * ? *)"],
+    ["'#' in the day of month", "cron(0 12 1#2 * ? *)"],
+    ["'/' in the day of week", "cron(0 0 ? * */2 *)"],
+    ["an empty expression", ""],
+  ])("GIVEN %s (%s), which the construct rejects, THEN Terraform rejects it", (_, expression) => {
+    expect(accepts(() => validateScheduleExpression(expression))).toBe(false);
+    expect(expression).not.toMatch(pattern);
+  });
+
+  it.each([
+    "cron(60 12 * * ? *)",
+    "cron(0 24 * * ? *)",
+    "cron(0 12 ? * 0 *)",
+    "cron(0 0 1 13 ? *)",
+  ])(
+    "GIVEN %s, out of range, THEN only the construct rejects it: the module leaves ranges to AWS",
+    (expression) => {
+      expect(accepts(() => validateScheduleExpression(expression))).toBe(false);
+      expect(expression).toMatch(pattern);
+    },
+  );
+});
+
+describe("the scheduled-job module's job_name validation", () => {
+  const pattern = regexValidation("scheduled-job", "job_name");
+
+  it.each(["nightly-report", "a", "Report_2", "j".repeat(54)])(
+    "GIVEN '%s', which ScheduledJob accepts, THEN Terraform accepts it",
+    (name) => {
+      expect(constructAccepts(job(name))).toBe(true);
+      expect(name).toMatch(pattern);
+    },
+  );
+
+  it.each(["j".repeat(55), "jobs/report", "nightly.report", "nightly report", ""])(
+    "GIVEN '%s', which ScheduledJob rejects, THEN Terraform rejects it",
+    (name) => {
+      expect(constructAccepts(job(name))).toBe(false);
+      expect(name).not.toMatch(pattern);
+    },
+  );
+});
+
+describe("the scheduled-job module's task size checks", () => {
+  const json = moduleJson("scheduled-job");
+  const [taskDefinition] = Object.values(json.resource.aws_ecs_task_definition);
+  const pairs = stringListIn(
+    (taskDefinition.lifecycle as { precondition: { condition: string }[] }).precondition[0]
+      .condition,
+  );
+  const cpus = numberListIn(json.variable.cpu.validation![0].condition);
+  const memories = numberListIn(json.variable.memory.validation![0].condition);
+
+  it("GIVEN every cpu and memory near Fargate's sizes THEN the pair check agrees with the construct", () => {
+    const allMemories = FARGATE_TASK_SIZES.flatMap((s) => s.memoryMiB).flatMap((m) => [
+      m - 512,
+      m,
+      m + 512,
+    ]);
+    const disagreements = [256, 300, 512, 1024, 2048, 4096, 8192, 16384]
+      .flatMap((cpu) => allMemories.map((memory) => [cpu, memory]))
+      .filter(
+        ([cpu, memory]) =>
+          pairs.includes(`${cpu}/${memory}`) !==
+          accepts(() => validateFargateTaskSize(cpu, memory)),
+      );
+    expect(disagreements).toEqual([]);
+  });
+
+  it("accepts each cpu and memory that some Fargate size has, and only those", () => {
+    expect(cpus).toEqual(FARGATE_TASK_SIZES.map((s) => s.cpu));
+    expect(new Set(memories)).toEqual(new Set(FARGATE_TASK_SIZES.flatMap((s) => s.memoryMiB)));
+  });
+});
+
+describe("the scheduled-job module's other validations", () => {
+  const json = moduleJson("scheduled-job");
+
+  it("keeps logs only as long as CloudWatch Logs allows, as JobLogGroup does", () => {
+    const days = numberListIn(json.variable.log_retention_days.validation![0].condition);
+    expect(days).toEqual([...LOG_RETENTION_DAYS]);
+    const logGroup = (retentionDays: number) => (scope: Construct) =>
+      new JobLogGroup(scope, "logs", { jobName: "job", retentionDays });
+    for (const retention of [1, 180, 3653, 0, 2, 200, 4000]) {
+      expect({ retention, module: days.includes(retention) }).toEqual({
+        retention,
+        module: constructAccepts(logGroup(retention)),
+      });
+    }
+  });
+
+  it.each<[string, string, string[], (value: string) => void]>([
+    [
+      "image",
+      "image",
+      [
+        "alpine:3.20",
+        "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/report:1a2b3c4",
+        "",
+        "a b",
+      ],
+      (image) => validateBatchContainer({ name: "job", image }),
+    ],
+    [
+      "environment",
+      "environment variable names",
+      ["REPORT_DATE", "_x", "a1", "1A", "REPORT-DATE", "A B"],
+      (name) =>
+        validateBatchContainer({ name: "job", image: "alpine", environment: { [name]: "x" } }),
+    ],
+    [
+      "platform_version",
+      "platform version",
+      ["LATEST", "1.4.0", "1.3.0", "latest", "1.4", "v1.4.0"],
+      (platformVersion) =>
+        validateFargateTaskRunOptions(emptyStack(), { subnetIds: ["s"], platformVersion }),
+    ],
+  ])("matches the construct on the %s (%s)", (variable, _, examples, validate) => {
+    const pattern = regexValidation("scheduled-job", variable);
+    for (const example of examples) {
+      expect({ example, module: pattern.test(example) }).toEqual({
+        example,
+        module: accepts(() => validate(example)),
+      });
+    }
+  });
+});
+
+describe("the failure-notification module's validations", () => {
+  it.each<[string, string[], (value: string) => (scope: Construct) => unknown]>([
+    [
+      "name",
+      ["batch-failures", "prod_batch-failures", "n".repeat(250), "n".repeat(251), "a.b", ""],
+      (name) => topic({ name }),
+    ],
+    [
+      "email_addresses",
+      [
+        "ops@example.com",
+        "first.last+batch@mail.co.jp",
+        "ops@example",
+        "ops team@example.com",
+        "@example.com",
+      ],
+      (address) => topic({ emailAddresses: [address] }),
+    ],
+    [
+      "https_endpoints",
+      [
+        "https://hooks.example.com/batch",
+        "https://hooks.example.com:8443/batch?team=ops",
+        "https://hooks.example.com",
+        "http://hooks.example.com/batch",
+        "https://",
+        "https://hooks.example.com/a b",
+      ],
+      (url) => topic({ httpsEndpoints: [url] }),
+    ],
+  ])("matches FailureTopic on the %s", (variable, examples, build) => {
+    const pattern = regexValidation("failure-notification", variable);
+    for (const example of examples) {
+      expect({ example, module: pattern.test(example) }).toEqual({
+        example,
+        module: constructAccepts(build(example)),
+      });
+    }
+  });
+});
+
+describe("the job-failure-alerts module's validations", () => {
+  const notification = (props: Partial<JobFailureNotificationProps>) => (scope: Construct) =>
+    new JobFailureNotification(scope, "notify", {
+      jobName: "nightly-report",
+      clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
+      family: "nightly-report",
+      containerName: "nightly-report",
+      hasSidecars: false,
+      logGroupName: "/ecs-scheduled-tasks/nightly-report",
+      region: "ap-northeast-1",
+      topic: {
+        deliveries: [{ topicArn: "arn:aws:sns:ap-northeast-1:123456789012:t", format: "text" }],
+      },
+      ...props,
+    });
+
+  it.each<[string, string[], (value: string) => (scope: Construct) => unknown]>([
+    [
+      "job_name",
+      ["nightly-report", "a".repeat(57), "a".repeat(58), "nightly.report", ""],
+      (jobName) => notification({ jobName }),
+    ],
+    [
+      "cluster_arn",
+      ["arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch", "batch", "arn:aws:ecs:::cluster/x"],
+      (clusterArn) => notification({ clusterArn }),
+    ],
+    [
+      "log_group_name",
+      ["/ecs-scheduled-tasks/nightly-report", "a#b.c_d-e", "/jobs/my job", "l".repeat(513)],
+      (logGroupName) => notification({ logGroupName }),
+    ],
+    [
+      "rule_name",
+      ["nightly-report", "a.b-c_d", "arn:aws:events:ap-northeast-1:123456789012:rule/x"],
+      (scheduleRuleName) => notification({ scheduleRuleName }),
+    ],
+    [
+      "dead_letter_queue_name",
+      ["nightly-report-dlq", "q".repeat(80), "q".repeat(81), "nightly-report.fifo"],
+      (deadLetterQueueName) => notification({ deadLetterQueueName }),
+    ],
+  ])("matches JobFailureNotification on the %s", (variable, examples, build) => {
+    const pattern = regexValidation("job-failure-alerts", variable);
+    for (const example of examples) {
+      expect({ example, module: pattern.test(example) }).toEqual({
+        example,
+        module: constructAccepts(build(example)),
+      });
+    }
+  });
+
+  it("refuses a log group under aws/, as the construct does", () => {
+    const conditions = moduleJson("job-failure-alerts").variable.log_group_name.validation!;
+    expect(conditions.map((c) => c.condition)).toContain(
+      '${substr(var.log_group_name, 0, 4) != "aws/"}',
+    );
+    expect(constructAccepts(notification({ logGroupName: "aws/jobs" }))).toBe(false);
+  });
+});
