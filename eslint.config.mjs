@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".venv/", ".gen/", "dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "cdktf.out/",
+      "coverage/",
+      ".venv/",
+      ".venv-scan/",
+      ".gen/",
+      "dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
