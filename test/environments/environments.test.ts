@@ -166,7 +166,7 @@ describe.each(environments.map((config) => [config.name, config] as const))(
         });
         expect(env.synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
           name: job.logGroupName ?? `/ecs-scheduled-tasks/${job.jobName}`,
-          retention_in_days: job.logRetentionDays ?? 180,
+          retention_in_days: job.logRetentionDays ?? 365,
         });
       }
     });
@@ -338,10 +338,10 @@ describe("dev", () => {
       });
     });
 
-    it("keeps the logs in /ecs-scheduled-tasks/example for 180 days", () => {
+    it("keeps the logs in /ecs-scheduled-tasks/example for a year", () => {
       expect(sample.logGroup.block).toEqual({
         name: "/ecs-scheduled-tasks/example",
-        retention_in_days: 180,
+        retention_in_days: 365,
       });
     });
 
@@ -686,7 +686,7 @@ describe("stg", () => {
     });
     expect(onlyResource(env.tf, "aws_cloudwatch_log_group")).toMatchObject({
       name: "/ecs-scheduled-tasks/example",
-      retention_in_days: 180,
+      retention_in_days: 365,
     });
     expect(eventTarget(env.tf, "example-batch")).toMatchObject({
       arn: "${aws_ecs_cluster.Cluster.arn}",
