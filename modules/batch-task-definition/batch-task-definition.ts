@@ -7,6 +7,7 @@ import {
   BatchContainer,
   renderContainerDefinitions,
   validateBatchContainer,
+  validateFireLensRouting,
 } from "./container-definition";
 
 /** CPU architecture of a Fargate task. ARM64 (Graviton) needs platform version 1.4.0 or later. */
@@ -87,6 +88,7 @@ export class BatchTaskDefinition extends Construct {
     if (!props.containers.some((c) => c.essential ?? true)) {
       invalid(this, "containers", "no container is essential: mark the job's container essential");
     }
+    validateField(this, "containers", props.containers, validateFireLensRouting);
 
     this.resource = new EcsTaskDefinition(this, "Resource", {
       family: props.family,

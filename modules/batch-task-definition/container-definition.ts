@@ -35,6 +35,37 @@ export interface AwsLogsLogging {
   readonly streamPrefix?: string;
 }
 
+/**
+ * Sends the container's output to the FireLens log router of the same task (the `awsfirelens`
+ * driver): ECS turns these options into the router's Fluent Bit output section.
+ */
+export interface FireLensLogging {
+  readonly driver: "awsfirelens";
+  /** The Fluent Bit output plugin, written as the `Name` option: e.g. `cloudwatch_logs`,
+   * `kinesis_firehose`, `datadog`, `http`. Lower-case letters, digits and `_`. */
+  readonly outputName: string;
+  /** The output's other options, e.g. `{ region: "ap-northeast-1", delivery_stream: "jobs" }`.
+   * Plain text in the task definition: no secrets.
+   * @default none */
+  readonly options?: Readonly<Record<string, string>>;
+  /** Options whose values are secrets (an API key, a password), read by ECS from SSM or Secrets
+   * Manager when the task starts, with the execution role.
+   * @default none */
+  readonly secretOptions?: Readonly<Record<string, ContainerSecret>>;
+}
+
+/** Where a container's output goes: CloudWatch Logs (awslogs) or a FireLens log router. */
+export type ContainerLogging = AwsLogsLogging | FireLensLogging;
+
+/** Makes a container the task's FireLens log router (`firelensConfiguration`). */
+export interface FireLensRouter {
+  /** @default "fluentbit" */
+  readonly type?: "fluentbit" | "fluentd";
+  /** FireLens options, e.g. `{ "enable-ecs-log-metadata": "false" }`.
+   * @default none: ECS adds the task's metadata to each record */
+  readonly options?: Readonly<Record<string, string>>;
+}
+
 /** What a container runs: shared by job containers and sidecars. */
 export interface ContainerOptions {
   /** Image URI, e.g. `alpine:3.20` or `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/job:1a2b3c4`. */
@@ -71,11 +102,29 @@ export interface BatchContainer extends ContainerOptions {
    * @default true */
   readonly essential?: boolean;
   /** @default no log configuration (output is lost) */
-  readonly logging?: AwsLogsLogging;
+  readonly logging?: ContainerLogging;
+  /** Makes this container the task's FireLens log router, which the containers with
+   * `awsfirelens` logging send their output to. At most one per task.
+   * @default not a log router */
+  readonly firelens?: FireLensRouter;
+}
+
+/** Whether a container's output goes to the task's FireLens log router. */
+export function isFireLensLogging(
+  logging: ContainerLogging | undefined,
+): logging is FireLensLogging {
+  return logging !== undefined && "driver" in logging && logging.driver === "awsfirelens";
 }
 
 /** An environment variable name ECS takes. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A Fluent Bit output plugin name, e.g. `cloudwatch_logs`. */
+const OUTPUT_NAME = /^[a-z][a-z0-9_]*$/;
+/** A Fluent Bit option name (`tls.verify`, `log_group_name`, ...). */
+const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/** An option name that says its value is a secret, which belongs in `secretOptions`. */
+const SECRET_OPTION_NAME = /PASS(WORD|WD)|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 
 /** Throws an Error naming the container and the rule unless the container is well formed. */
 export function validateBatchContainer(container: BatchContainer): void {
@@ -105,17 +154,10 @@ export function validateBatchContainer(container: BatchContainer): void {
     throw new Error(`${where}: '${both[0]}' is both in environment and in secrets: keep it in one`);
   }
   for (const [name, secret] of Object.entries(container.secrets ?? {})) {
-    const arn = secretArn(secret);
-    const service = "ssmParameterArn" in secret ? "ssm" : "secretsmanager";
-    const pattern =
-      service === "ssm"
-        ? /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\/.+$/
-        : /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$/;
-    if (!isUnresolved(arn) && !pattern.test(arn)) {
-      throw new Error(
-        `${where}: secret '${name}': '${arn}' is not ${service === "ssm" ? "an SSM parameter" : "a Secrets Manager secret"} ARN; give the full ARN so the execution role can be scoped to it`,
-      );
-    }
+    validateSecretArn(`${where}: secret '${name}'`, secret);
+  }
+  if (isFireLensLogging(container.logging)) {
+    validateFireLensLogging(where, container.logging);
   }
   const timeout = container.stopTimeoutSeconds;
   if (
@@ -125,6 +167,74 @@ export function validateBatchContainer(container: BatchContainer): void {
   ) {
     throw new Error(
       `${where}: stopTimeoutSeconds ${timeout} must be a whole number from 2 to 120 on Fargate`,
+    );
+  }
+}
+
+function validateSecretArn(where: string, secret: ContainerSecret): void {
+  const arn = secretArn(secret);
+  const service = "ssmParameterArn" in secret ? "ssm" : "secretsmanager";
+  const pattern =
+    service === "ssm"
+      ? /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\/.+$/
+      : /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$/;
+  if (!isUnresolved(arn) && !pattern.test(arn)) {
+    throw new Error(
+      `${where}: '${arn}' is not ${service === "ssm" ? "an SSM parameter" : "a Secrets Manager secret"} ARN; give the full ARN so the execution role can be scoped to it`,
+    );
+  }
+}
+
+function validateFireLensLogging(where: string, logging: FireLensLogging): void {
+  if (!isUnresolved(logging.outputName) && !OUTPUT_NAME.test(logging.outputName)) {
+    throw new Error(
+      `${where}: FireLens output '${logging.outputName}' must be a Fluent Bit output plugin name: lower-case letters, digits and '_', e.g. 'cloudwatch_logs'`,
+    );
+  }
+  const options = Object.keys(logging.options ?? {});
+  const secretOptions = Object.keys(logging.secretOptions ?? {});
+  for (const name of [...options, ...secretOptions]) {
+    if (name.toLowerCase() === "name") {
+      throw new Error(`${where}: FireLens option '${name}' is the output's name: set outputName`);
+    }
+    if (!OPTION_NAME.test(name)) {
+      throw new Error(
+        `${where}: FireLens option name '${name}' must be letters, digits, '_', '.' and '-', starting with a letter`,
+      );
+    }
+  }
+  const secretLooking = options.find((name) => SECRET_OPTION_NAME.test(name));
+  if (secretLooking !== undefined) {
+    throw new Error(
+      `${where}: FireLens option '${secretLooking}' looks like a secret, and options are plain text in the task definition: put it in secretOptions`,
+    );
+  }
+  const both = options.find((name) => secretOptions.includes(name));
+  if (both !== undefined) {
+    throw new Error(
+      `${where}: FireLens option '${both}' is both in options and in secretOptions: keep it in one`,
+    );
+  }
+  for (const [name, secret] of Object.entries(logging.secretOptions ?? {})) {
+    validateSecretArn(`${where}: FireLens secret option '${name}'`, secret);
+  }
+}
+
+/**
+ * Throws an Error naming the rule unless the task's FireLens routing is whole: at most one log
+ * router, and one whenever a container logs through `awsfirelens`.
+ */
+export function validateFireLensRouting(containers: readonly BatchContainer[]): void {
+  const routers = containers.filter((c) => c.firelens !== undefined).map((c) => c.name);
+  if (routers.length > 1) {
+    throw new Error(
+      `containers '${routers.join("', '")}' are all FireLens log routers: a task has at most one`,
+    );
+  }
+  const routed = containers.find((c) => isFireLensLogging(c.logging));
+  if (routed !== undefined && routers.length === 0) {
+    throw new Error(
+      `container '${routed.name}' logs through awsfirelens, but no container is the FireLens log router: give one a firelens configuration`,
     );
   }
 }
@@ -182,6 +292,35 @@ function environmentList(environment: Readonly<Record<string, string>> | undefin
     .sort(byName);
 }
 
+/** The `secrets` (or `secretOptions`) list: name and where ECS reads the value, sorted by name. */
+function secretList(secrets: Readonly<Record<string, ContainerSecret>> | undefined) {
+  return Object.entries(secrets ?? {})
+    .map(([name, secret]) => ({ name, valueFrom: secretValueFrom(secret) }))
+    .sort(byName);
+}
+
+function logConfiguration(logging: ContainerLogging | undefined): unknown {
+  if (logging === undefined) {
+    return undefined;
+  }
+  if (isFireLensLogging(logging)) {
+    const secretOptions = secretList(logging.secretOptions);
+    return {
+      logDriver: "awsfirelens",
+      options: { ...logging.options, Name: logging.outputName },
+      secretOptions: secretOptions.length > 0 ? secretOptions : undefined,
+    };
+  }
+  return {
+    logDriver: "awslogs",
+    options: {
+      "awslogs-group": logging.logGroupName,
+      "awslogs-region": logging.region,
+      "awslogs-stream-prefix": logging.streamPrefix ?? "batch",
+    },
+  };
+}
+
 /**
  * Renders ECS container definitions JSON. Deterministic: keys sorted, environment variables and
  * secrets sorted by name, containers in the given order, so plans do not churn. Values known only
@@ -197,9 +336,7 @@ export function renderContainerDefinitions(containers: readonly BatchContainer[]
         command: c.command ? [...c.command] : undefined,
         entryPoint: c.entryPoint ? [...c.entryPoint] : undefined,
         environment: environmentList(c.environment),
-        secrets: Object.entries(c.secrets ?? {})
-          .map(([name, secret]) => ({ name, valueFrom: secretValueFrom(secret) }))
-          .sort(byName),
+        secrets: secretList(c.secrets),
         readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
         stopTimeout: c.stopTimeoutSeconds,
         workingDirectory: c.workingDirectory,
@@ -209,15 +346,9 @@ export function renderContainerDefinitions(containers: readonly BatchContainer[]
         portMappings: [],
         volumesFrom: [],
         systemControls: [],
-        logConfiguration: c.logging
-          ? {
-              logDriver: "awslogs",
-              options: {
-                "awslogs-group": c.logging.logGroupName,
-                "awslogs-region": c.logging.region,
-                "awslogs-stream-prefix": c.logging.streamPrefix ?? "batch",
-              },
-            }
+        logConfiguration: logConfiguration(c.logging),
+        firelensConfiguration: c.firelens
+          ? { type: c.firelens.type ?? "fluentbit", options: c.firelens.options }
           : undefined,
       }),
     ),

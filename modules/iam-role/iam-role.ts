@@ -2,7 +2,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole as IamRoleResource } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalid, validateField, validateIntegerRange } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
 import {
   PolicyConditions,
@@ -12,14 +12,25 @@ import {
   validatePolicyJson,
 } from "./policy-document";
 
+/**
+ * An identity provider whose tokens may be exchanged for the role's credentials
+ * (`sts:AssumeRoleWithWebIdentity`), e.g. GitHub Actions' OIDC provider.
+ */
+export interface FederatedPrincipal {
+  /** ARN of the IAM OIDC provider: `arn:aws:iam::ACCOUNT:oidc-provider/HOST`. */
+  readonly federated: string;
+}
+
 export interface IamRoleProps {
   /** Name of the role, and of its policy. 1-64 of letters, digits and `+=,.@_-`. */
   readonly name: string;
   /**
-   * The service principal (or principals) allowed to assume the role, e.g.
-   * `events.amazonaws.com` or `ecs-tasks.amazonaws.com`.
+   * Who may assume the role: the service principal (or principals), e.g.
+   * `events.amazonaws.com` or `ecs-tasks.amazonaws.com`; or an OIDC identity provider
+   * (`{ federated: providerArn }`), whose tokens are exchanged with
+   * `sts:AssumeRoleWithWebIdentity` and which then needs `trustConditions` on the token's claims.
    */
-  readonly identifier: string | readonly string[];
+  readonly identifier: string | readonly string[] | FederatedPrincipal;
   /** The role's permissions: a typed {@link PolicyDocument}, or policy JSON text. */
   readonly policy: PolicyDocument | string;
   /** Conditions on the trust policy, e.g. `{ StringEquals: { "aws:SourceAccount": "123456789012" } }`
@@ -28,6 +39,9 @@ export interface IamRoleProps {
   readonly trustConditions?: PolicyConditions;
   /** @default no description */
   readonly description?: string;
+  /** Longest session, in seconds, that assuming the role gives (3600-43200).
+   * @default 3600 (IAM's default) */
+  readonly maxSessionDurationSeconds?: number;
   /** IAM path: `/` or `/segment/.../`.
    * @default "/" */
   readonly path?: string;
@@ -39,10 +53,12 @@ export interface IamRoleProps {
 }
 
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/[^\s]+$/;
 
 /**
- * An IAM role that one AWS service may assume, with one customer managed policy attached: the
- * book's `iam_role` module (role, policy, attachment) with typed policies and validated inputs.
+ * An IAM role that one AWS service (or the tokens of one OIDC identity provider) may assume, with
+ * one customer managed policy attached: the book's `iam_role` module (role, policy, attachment)
+ * with typed policies and validated inputs.
  */
 export class IamRole extends Construct {
   /** The `aws_iam_role`. */
@@ -59,19 +75,13 @@ export class IamRole extends Construct {
   constructor(scope: Construct, id: string, props: IamRoleProps) {
     super(scope, id);
     validateField(this, "name", props.name, validateIamRoleName);
-    const identifiers =
-      typeof props.identifier === "string" ? [props.identifier] : [...props.identifier];
-    if (identifiers.length === 0) {
-      invalid(this, "identifier", "it is empty: name the service principal that assumes the role");
-    }
-    identifiers.forEach((identifier) =>
-      validateField(this, "identifier", identifier, (value) => {
-        if (!SERVICE_PRINCIPAL.test(value)) {
-          throw new Error(
-            `'${value}' is not a service principal: write the service's principal, e.g. 'events.amazonaws.com'`,
-          );
-        }
-      }),
+    const principal = this.trustedPrincipal(props);
+    validateIntegerRange(
+      this,
+      "maxSessionDurationSeconds",
+      props.maxSessionDurationSeconds,
+      3600,
+      43200,
     );
     validateField(this, "path", props.path, (path) => {
       if (!/^\/([\x21-\x7e]+\/)*$/.test(path) || path.length > 512) {
@@ -94,13 +104,14 @@ export class IamRole extends Construct {
       path: props.path,
       description: props.description,
       permissionsBoundary: props.permissionsBoundaryArn,
+      maxSessionDuration: props.maxSessionDurationSeconds,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {
             Effect: "Allow",
-            Principal: { Service: identifiers.length === 1 ? identifiers[0] : identifiers },
-            Action: "sts:AssumeRole",
+            Principal: principal.principal,
+            Action: principal.action,
             ...(props.trustConditions ? { Condition: props.trustConditions } : {}),
           },
         ],
@@ -120,5 +131,50 @@ export class IamRole extends Construct {
     });
     this.roleArn = this.resource.arn;
     this.roleName = this.resource.name;
+  }
+
+  /** The trust policy's principal and action, after checking the identifier. */
+  private trustedPrincipal(props: IamRoleProps): {
+    principal: Record<string, unknown>;
+    action: string;
+  } {
+    const identifier = props.identifier;
+    if (typeof identifier === "object" && "federated" in identifier) {
+      validateField(this, "identifier.federated", identifier.federated, (arn) => {
+        if (!OIDC_PROVIDER_ARN.test(arn)) {
+          throw new Error(
+            `'${arn}' is not an IAM OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/HOST)`,
+          );
+        }
+      });
+      if (props.trustConditions === undefined) {
+        invalid(
+          this,
+          "trustConditions",
+          "a federated principal needs conditions on the token's claims (aud, sub): without them every token the provider issues, for any repository or user, may assume the role",
+        );
+      }
+      return {
+        principal: { Federated: identifier.federated },
+        action: "sts:AssumeRoleWithWebIdentity",
+      };
+    }
+    const identifiers = typeof identifier === "string" ? [identifier] : [...identifier];
+    if (identifiers.length === 0) {
+      invalid(this, "identifier", "it is empty: name the service principal that assumes the role");
+    }
+    identifiers.forEach((service) =>
+      validateField(this, "identifier", service, (value) => {
+        if (!SERVICE_PRINCIPAL.test(value)) {
+          throw new Error(
+            `'${value}' is not a service principal: write the service's principal, e.g. 'events.amazonaws.com'`,
+          );
+        }
+      }),
+    );
+    return {
+      principal: { Service: identifiers.length === 1 ? identifiers[0] : identifiers },
+      action: "sts:AssumeRole",
+    };
   }
 }

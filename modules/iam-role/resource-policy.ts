@@ -1,8 +1,11 @@
 import { PolicyConditions } from "./policy-document";
 
-/** Who a resource policy statement applies to: everyone, AWS services, or an AWS principal. */
+/** Who a resource policy statement applies to: everyone, AWS services, or AWS principals
+ * (accounts, roles). */
 export type ResourcePolicyPrincipal =
-  "*" | { readonly service: string | readonly string[] } | { readonly aws: string };
+  | "*"
+  | { readonly service: string | readonly string[] }
+  | { readonly aws: string | readonly string[] };
 
 /** One statement of a resource-based policy (a key policy, a topic policy): it names a principal. */
 export interface ResourcePolicyStatement {
@@ -13,8 +16,10 @@ export interface ResourcePolicyStatement {
   readonly principal: ResourcePolicyPrincipal;
   /** Actions, e.g. `sns:Publish`. */
   readonly actions: readonly string[];
-  /** ARNs the statement is about (`*` in a key policy: the key itself). */
-  readonly resources: readonly string[];
+  /** ARNs the statement is about (`*` in a key policy: the key itself).
+   * @default no Resource element: the policy's own resource, as ECR repository policies need
+   * (ECR rejects a repository policy whose statements name a Resource) */
+  readonly resources?: readonly string[];
   /** @default no conditions */
   readonly conditions?: PolicyConditions;
 }
@@ -24,17 +29,19 @@ export interface ResourcePolicyDocument {
   readonly statements: readonly ResourcePolicyStatement[];
 }
 
+/** A list of one is written as its only element, as IAM itself stores it, so plans do not churn. */
+function oneOrList(values: string | readonly string[]): string | readonly string[] {
+  return typeof values === "string" || values.length !== 1 ? values : values[0];
+}
+
 function renderPrincipal(principal: ResourcePolicyPrincipal): unknown {
   if (principal === "*") {
     return "*";
   }
   if ("aws" in principal) {
-    return { AWS: principal.aws };
+    return { AWS: oneOrList(principal.aws) };
   }
-  const services = principal.service;
-  return {
-    Service: typeof services === "string" || services.length !== 1 ? services : services[0],
-  };
+  return { Service: oneOrList(principal.service) };
 }
 
 /**
@@ -49,7 +56,7 @@ export function renderResourcePolicy(document: ResourcePolicyDocument): string {
       Effect: s.effect ?? "Allow",
       Principal: renderPrincipal(s.principal),
       Action: s.actions,
-      Resource: s.resources,
+      ...(s.resources !== undefined ? { Resource: s.resources } : {}),
       ...(s.conditions !== undefined ? { Condition: s.conditions } : {}),
     })),
   });

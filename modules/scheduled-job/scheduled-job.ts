@@ -9,6 +9,8 @@ import {
   AwsLogsLogging,
   BatchContainer,
   ContainerOptions,
+  ContainerSecret,
+  isFireLensLogging,
   secretArn,
 } from "../batch-task-definition/container-definition";
 import { EcsEventTarget, FargateRunOptions } from "../ecs-event-target/ecs-event-target";
@@ -41,6 +43,39 @@ export interface SidecarContainer extends ContainerOptions {
    * @default false */
   readonly essential?: boolean;
 }
+
+/** The Fluent Bit output that a FireLens log router sends the job's output to. */
+export interface LogDestination {
+  /** The Fluent Bit output plugin: e.g. `cloudwatch_logs`, `kinesis_firehose`, `datadog`,
+   * `http`. Lower-case letters, digits and `_`. */
+  readonly name: string;
+  /** The output's options, e.g. `{ region: "ap-northeast-1", delivery_stream: "jobs" }`. Plain
+   * text in the task definition: an option whose name says secret (`apikey`, `password`, ...)
+   * is refused here; put it in `secretOptions`.
+   * @default none */
+  readonly options?: Readonly<Record<string, string>>;
+  /** Options whose values are secrets, read from SSM or Secrets Manager by ECS at start; the
+   * execution role may read exactly these.
+   * @default none */
+  readonly secretOptions?: Readonly<Record<string, ContainerSecret>>;
+}
+
+/**
+ * Route the job's output through FireLens: a Fluent Bit container `log_router` beside the job's,
+ * which sends the job container's output to `destination` instead of CloudWatch Logs.
+ */
+export interface LogRouterOptions {
+  readonly destination: LogDestination;
+  /** The Fluent Bit image of the log router.
+   * @default "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable" */
+  readonly image?: string;
+}
+
+/** Name of the log router container of a job with a `logRouter`. */
+export const LOG_ROUTER_CONTAINER_NAME = "log_router";
+/** AWS for Fluent Bit from ECR Public: the execution role needs no ECR permission to pull it. */
+export const DEFAULT_LOG_ROUTER_IMAGE =
+  "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable";
 
 /** A task definition managed outside this construct (escape hatch). */
 export interface ExistingTaskDefinition {
@@ -115,6 +150,20 @@ export interface ScheduledJobProps
   readonly container?: JobContainer;
   /** Containers beside the job's own. @default none */
   readonly sidecars?: readonly SidecarContainer[];
+  /**
+   * Send the job's output through a FireLens log router (a Fluent Bit sidecar `log_router`) to
+   * the given destination, instead of to the job's log group. The router itself logs to the
+   * job's log group (stream `<logStreamPrefix>/log_router/<task id>`), and so do `sidecars`.
+   * The router is not essential: the job's exit decides the run, and a router that fails loses
+   * the output but does not stop a half-done job. Give the destination's permissions (e.g.
+   * `firehose:PutRecordBatch`) to the task role: Fluent Bit sends with it.
+   *
+   * The job's output then leaves the log group: `ecs-batch run` streams nothing to the console,
+   * and the log link of failure notices shows only the router's stream. A job with a router has
+   * a sidecar, so its failure notification reads each stopped task through a result filter.
+   * @default none: the job's container logs to its log group with awslogs
+   */
+  readonly logRouter?: LogRouterOptions;
   /** CPU units. @default 256 */
   readonly cpu?: number;
   /** Memory in MiB. @default 512 */
@@ -125,8 +174,11 @@ export interface ScheduledJobProps
   readonly ephemeralStorageGiB?: number;
   /** Role the job's code runs as. @default no task role */
   readonly taskRoleArn?: string;
-  /** ECR repositories the execution role may pull from.
-   * @default the repositories of the images, read from their URIs */
+  /** ECR repositories the execution role may pull from, besides those read from the image
+   * URIs: give the repository of an image that is a reference resolved at apply time (e.g.
+   * `EcrRepository.imageUri(...)`), which no URI names at synth time.
+   * @default the repositories read from the image URIs; any repository, with a warning, when an
+   * image is a reference */
   readonly ecrRepositoryArns?: readonly string[];
 
   /** @default `/ecs-scheduled-tasks/<jobName>` */
@@ -211,7 +263,7 @@ export class ScheduledJob extends Construct {
     const tags = props.tags;
     this.clusterArn = props.clusterArn;
     this.runOptions = pickRunOptions(props);
-    this.hasSidecars = (props.sidecars ?? []).length > 0;
+    this.hasSidecars = (props.sidecars ?? []).length > 0 || props.logRouter !== undefined;
     this.logStreamPrefix = props.logStreamPrefix ?? "batch";
     this.region = props.region ?? providerRegion(this);
 
@@ -242,9 +294,33 @@ export class ScheduledJob extends Construct {
       };
       const jobContainerName = container.name ?? props.jobName;
       this.jobContainerName = jobContainerName;
+      const router = props.logRouter;
       const containers: BatchContainer[] = [
-        { ...container, name: jobContainerName, essential: true, logging },
+        {
+          ...container,
+          name: jobContainerName,
+          essential: true,
+          logging: router
+            ? {
+                driver: "awsfirelens",
+                outputName: router.destination.name,
+                options: router.destination.options,
+                secretOptions: router.destination.secretOptions,
+              }
+            : logging,
+        },
         ...(props.sidecars ?? []).map((s) => ({ ...s, essential: s.essential ?? false, logging })),
+        ...(router
+          ? [
+              {
+                name: LOG_ROUTER_CONTAINER_NAME,
+                image: router.image ?? DEFAULT_LOG_ROUTER_IMAGE,
+                essential: false,
+                firelens: { type: "fluentbit" as const },
+                logging,
+              },
+            ]
+          : []),
       ];
 
       this.executionRole = new IamRole(this, "ExecutionRole", {
@@ -253,7 +329,7 @@ export class ScheduledJob extends Construct {
         description: `ECS execution role of batch job ${props.jobName}: image pull, logs, secrets`,
         policy: executionRolePolicy({
           logGroupArn: log.logGroupArn,
-          ecrRepositoryArns: props.ecrRepositoryArns ?? this.ecrRepositoriesOf(containers),
+          ecrRepositoryArns: this.ecrRepositoriesOf(containers, props.ecrRepositoryArns),
           ssmParameterArns: secretArnsOf(containers, "ssm"),
           secretsManagerSecretArns: secretArnsOf(containers, "secretsmanager"),
         }),
@@ -381,15 +457,19 @@ export class ScheduledJob extends Construct {
     }
   }
 
-  private ecrRepositoriesOf(containers: readonly BatchContainer[]): string[] {
+  private ecrRepositoriesOf(
+    containers: readonly BatchContainer[],
+    given: readonly string[] | undefined,
+  ): string[] {
     const arns = containers.map((c) => ecrRepositoryArnOfImage(c.image));
-    if (arns.includes("unknown")) {
+    if (arns.includes("unknown") && given === undefined) {
       Annotations.of(this).addWarning(
         `${this.jobName}: an image is a reference resolved at apply time, so the execution role may pull from any ECR repository; set ecrRepositoryArns to scope it`,
       );
       return ["*"];
     }
-    return [...new Set(arns.filter((arn): arn is string => arn !== undefined))].sort();
+    const read = arns.filter((arn): arn is string => arn !== undefined && arn !== "unknown");
+    return [...new Set([...(given ?? []), ...read])].sort();
   }
 
   private validateProps(props: ScheduledJobProps): void {
@@ -405,6 +485,7 @@ export class ScheduledJob extends Construct {
     const taskOptions = [
       "container",
       "sidecars",
+      "logRouter",
       "cpu",
       "memoryMiB",
       "cpuArchitecture",
@@ -535,12 +616,16 @@ function publicIpSetting(assignPublicIp: boolean | undefined): "ENABLED" | "DISA
   return assignPublicIp ? "ENABLED" : "DISABLED";
 }
 
+/** The secrets ECS reads for the task at start: containers' secrets and log secret options. */
 function secretArnsOf(
   containers: readonly BatchContainer[],
   service: "ssm" | "secretsmanager",
 ): string[] {
   const arns = containers.flatMap((c) =>
-    Object.values(c.secrets ?? {})
+    [
+      ...Object.values(c.secrets ?? {}),
+      ...Object.values(isFireLensLogging(c.logging) ? (c.logging.secretOptions ?? {}) : {}),
+    ]
       .filter((s) => "ssmParameterArn" in s === (service === "ssm"))
       .map(secretArn),
   );

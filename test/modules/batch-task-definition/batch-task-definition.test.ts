@@ -126,6 +126,19 @@ describe("BatchTaskDefinition", () => {
       /test\/Task: containers: no container is essential/,
     ],
     [
+      "a container logging to FireLens without a log router",
+      {
+        containers: [
+          {
+            name: "app",
+            image: "alpine",
+            logging: { driver: "awsfirelens", outputName: "cloudwatch_logs" },
+          },
+        ],
+      },
+      /test\/Task: containers: container 'app' logs through awsfirelens, but no container is the FireLens log router/,
+    ],
+    [
       "a container name with a dot",
       { containers: [{ name: "my.app", image: "alpine" }] },
       /test\/Task: containers\[0\]: container name 'my.app' may contain only/,

@@ -1,8 +1,10 @@
 import { TerraformOutput, TerraformVariable, Token } from "cdktf";
 import {
   BatchContainer,
+  FireLensLogging,
   renderContainerDefinitions,
   validateBatchContainer,
+  validateFireLensRouting,
 } from "../../../modules";
 import { emptyStack, synthesize } from "../../synth";
 
@@ -128,6 +130,86 @@ describe("renderContainerDefinitions", () => {
     expect(names).toEqual(["job", "log-router"]);
   });
 
+  describe("with FireLens", () => {
+    const routed: BatchContainer = {
+      name: "job",
+      image: "alpine",
+      logging: {
+        driver: "awsfirelens",
+        outputName: "kinesis_firehose",
+        options: { region: "ap-northeast-1", delivery_stream: "jobs" },
+        secretOptions: {
+          token: { ssmParameterArn: SSM_ARN },
+          apikey: { secretsManagerSecretArn: SECRET_ARN, jsonKey: "key" },
+        },
+      },
+    };
+    const router: BatchContainer = {
+      name: "log_router",
+      image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+      essential: false,
+      firelens: {},
+      logging: FULL.logging,
+    };
+    const [job, logRouter] = render([routed, router]);
+
+    it("sends the routed container's output to awsfirelens, the output plugin as Name", () => {
+      expect(job.logConfiguration).toEqual({
+        logDriver: "awsfirelens",
+        options: { Name: "kinesis_firehose", delivery_stream: "jobs", region: "ap-northeast-1" },
+        secretOptions: [
+          { name: "apikey", valueFrom: `${SECRET_ARN}:key::` },
+          { name: "token", valueFrom: SSM_ARN },
+        ],
+      });
+      expect(job).not.toHaveProperty("firelensConfiguration");
+    });
+
+    it("writes no secretOptions when there are none", () => {
+      const logging: FireLensLogging = { driver: "awsfirelens", outputName: "datadog" };
+      expect(render([{ ...routed, logging }])[0].logConfiguration).toEqual({
+        logDriver: "awsfirelens",
+        options: { Name: "datadog" },
+      });
+    });
+
+    it("makes the router a Fluent Bit FireLens container that logs with awslogs", () => {
+      expect(logRouter.firelensConfiguration).toEqual({ type: "fluentbit" });
+      expect(logRouter.logConfiguration.logDriver).toBe("awslogs");
+    });
+
+    it("passes FireLens options and type through", () => {
+      const [custom] = render([
+        {
+          ...router,
+          firelens: { type: "fluentd", options: { "enable-ecs-log-metadata": "false" } },
+        },
+      ]);
+      expect(custom.firelensConfiguration).toEqual({
+        type: "fluentd",
+        options: { "enable-ecs-log-metadata": "false" },
+      });
+    });
+
+    it("renders the same text whatever the order of options", () => {
+      const reordered: BatchContainer = {
+        ...routed,
+        logging: {
+          secretOptions: {
+            apikey: { secretsManagerSecretArn: SECRET_ARN, jsonKey: "key" },
+            token: { ssmParameterArn: SSM_ARN },
+          },
+          options: { delivery_stream: "jobs", region: "ap-northeast-1" },
+          outputName: "kinesis_firehose",
+          driver: "awsfirelens",
+        },
+      };
+      expect(renderContainerDefinitions([reordered, router])).toBe(
+        renderContainerDefinitions([routed, router]),
+      );
+    });
+  });
+
   describe("given Terraform variables (a module for plain Terraform)", () => {
     const { json } = synthesize((scope) => {
       const variable = (id: string, type: string) => new TerraformVariable(scope, id, { type });
@@ -208,5 +290,89 @@ describe("validateBatchContainer", () => {
     ["a stop timeout of 121 s", { stopTimeoutSeconds: 121 }, /stopTimeoutSeconds 121/],
   ])("rejects %s", (_, overrides, message) => {
     expect(() => validateBatchContainer({ ...FULL, ...overrides })).toThrow(message);
+  });
+
+  const firelens = (logging: Partial<FireLensLogging>): Partial<BatchContainer> => ({
+    logging: { driver: "awsfirelens", outputName: "cloudwatch_logs", ...logging },
+  });
+
+  it.each<[string, Partial<BatchContainer>]>([
+    ["a FireLens output with options", firelens({ options: { region: "ap-northeast-1" } })],
+    ["dotted FireLens option names", firelens({ options: { "tls.verify": "On" } })],
+    [
+      "a FireLens API key in secretOptions",
+      firelens({ outputName: "datadog", secretOptions: { apikey: { ssmParameterArn: SSM_ARN } } }),
+    ],
+  ])("accepts %s", (_, overrides) => {
+    expect(() => validateBatchContainer({ ...FULL, ...overrides })).not.toThrow();
+  });
+
+  it.each<[string, Partial<BatchContainer>, RegExp]>([
+    [
+      "a FireLens output name with capitals",
+      firelens({ outputName: "CloudWatch" }),
+      /container 'job': FireLens output 'CloudWatch' must be a Fluent Bit output plugin name/,
+    ],
+    [
+      "a Name among the FireLens options",
+      firelens({ options: { name: "http" } }),
+      /FireLens option 'name' is the output's name: set outputName/,
+    ],
+    [
+      "a FireLens option name with a space",
+      firelens({ options: { "log group": "x" } }),
+      /FireLens option name 'log group' must be letters, digits/,
+    ],
+    [
+      "an API key in plain FireLens options",
+      firelens({ outputName: "datadog", options: { apikey: "abc" } }),
+      /FireLens option 'apikey' looks like a secret, and options are plain text in the task definition: put it in secretOptions/,
+    ],
+    [
+      "an HTTP password in plain FireLens options",
+      firelens({ outputName: "http", options: { http_Passwd: "abc" } }),
+      /FireLens option 'http_Passwd' looks like a secret/,
+    ],
+    [
+      "a FireLens option both plain and secret",
+      firelens({
+        options: { region: "x" },
+        secretOptions: { region: { ssmParameterArn: SSM_ARN } },
+      }),
+      /FireLens option 'region' is both in options and in secretOptions/,
+    ],
+    [
+      "a FireLens secret option given by name",
+      firelens({ secretOptions: { apikey: { ssmParameterArn: "/datadog/key" } } }),
+      /FireLens secret option 'apikey': '\/datadog\/key' is not an SSM parameter ARN/,
+    ],
+  ])("rejects %s", (_, overrides, message) => {
+    expect(() => validateBatchContainer({ ...FULL, ...overrides })).toThrow(message);
+  });
+});
+
+describe("validateFireLensRouting", () => {
+  const routed: BatchContainer = { name: "job", image: "alpine", ...firelensLogging() };
+  const router = (name: string): BatchContainer => ({ name, image: "fluent-bit", firelens: {} });
+
+  function firelensLogging(): Pick<BatchContainer, "logging"> {
+    return { logging: { driver: "awsfirelens", outputName: "cloudwatch_logs" } };
+  }
+
+  it("accepts a routed container with one router, and a task without FireLens", () => {
+    expect(() => validateFireLensRouting([routed, router("log_router")])).not.toThrow();
+    expect(() => validateFireLensRouting([FULL])).not.toThrow();
+  });
+
+  it("rejects a routed container without a router", () => {
+    expect(() => validateFireLensRouting([routed])).toThrow(
+      "container 'job' logs through awsfirelens, but no container is the FireLens log router: give one a firelens configuration",
+    );
+  });
+
+  it("rejects two routers", () => {
+    expect(() => validateFireLensRouting([routed, router("a"), router("b")])).toThrow(
+      "containers 'a', 'b' are all FireLens log routers: a task has at most one",
+    );
   });
 });

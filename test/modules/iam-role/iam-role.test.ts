@@ -190,6 +190,91 @@ describe("IamRole", () => {
     });
   });
 
+  describe("given an OIDC provider as a federated principal", () => {
+    const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const CLAIMS = {
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":
+          "repo:example-org/batch-jobs:ref:refs/heads/main",
+      },
+    };
+
+    it("trusts the provider's tokens through AssumeRoleWithWebIdentity, on the conditions", () => {
+      const { json } = synthesize(
+        (scope) =>
+          new IamRole(
+            scope,
+            "Role",
+            roleProps({
+              identifier: { federated: PROVIDER },
+              trustConditions: CLAIMS,
+              maxSessionDurationSeconds: 3600,
+            }),
+          ),
+      );
+      const role = onlyResource(json, "aws_iam_role");
+      expect(JSON.parse(role.assume_role_policy as string)).toEqual({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: PROVIDER },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: CLAIMS,
+          },
+        ],
+      });
+      expect(role.max_session_duration).toBe(3600);
+    });
+
+    it("leaves the session length to IAM's default unless given", () => {
+      const { json } = synthesize((scope) => new IamRole(scope, "Role", roleProps()));
+      expect(onlyResource(json, "aws_iam_role")).not.toHaveProperty("max_session_duration");
+    });
+
+    it.each<[string, Partial<IamRoleProps>, RegExp]>([
+      [
+        "a federated principal without trust conditions",
+        { identifier: { federated: PROVIDER } },
+        /test\/Role: trustConditions: a federated principal needs conditions on the token's claims/,
+      ],
+      [
+        "a federated principal that is not an OIDC provider ARN",
+        {
+          identifier: { federated: "token.actions.githubusercontent.com" },
+          trustConditions: CLAIMS,
+        },
+        /test\/Role: identifier.federated: 'token.actions.githubusercontent.com' is not an IAM OIDC provider ARN/,
+      ],
+      [
+        "a session shorter than an hour",
+        { maxSessionDurationSeconds: 900 },
+        /test\/Role: maxSessionDurationSeconds: 900 is not valid: it must be a whole number from 3600 to 43200/,
+      ],
+      [
+        "a session longer than 12 hours",
+        { maxSessionDurationSeconds: 43201 },
+        /maxSessionDurationSeconds: 43201 is not valid/,
+      ],
+    ])("rejects %s", (_, overrides, message) => {
+      expect(() => new IamRole(emptyStack(), "Role", roleProps(overrides))).toThrow(message);
+    });
+
+    it("accepts a provider ARN that is a reference resolved at apply time", () => {
+      const stack = emptyStack();
+      const arn = new TerraformVariable(stack, "provider", { type: "string" }).stringValue;
+      expect(
+        () =>
+          new IamRole(stack, "Role", {
+            ...roleProps(),
+            identifier: { federated: arn },
+            trustConditions: CLAIMS,
+          }),
+      ).not.toThrow();
+    });
+  });
+
   it("writes a list of resources known only at apply time as jsonencode(...)", () => {
     const { json } = synthesize((scope) => {
       const arns = new TerraformVariable(scope, "arns", { type: "list(string)" }).listValue;

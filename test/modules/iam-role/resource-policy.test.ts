@@ -81,6 +81,30 @@ describe("renderResourcePolicy", () => {
     });
   });
 
+  it("renders several AWS principals as a list, one as a string, and no Resource when none is given", () => {
+    const roles = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"];
+    const json = renderResourcePolicy({
+      statements: [
+        { sid: "TwoRoles", principal: { aws: roles }, actions: ["ecr:BatchGetImage"] },
+        { sid: "ListOfOneRole", principal: { aws: [roles[0]] }, actions: ["ecr:BatchGetImage"] },
+      ],
+    });
+    expect(JSON.parse(json).Statement).toEqual([
+      {
+        Sid: "TwoRoles",
+        Effect: "Allow",
+        Principal: { AWS: roles },
+        Action: ["ecr:BatchGetImage"],
+      },
+      {
+        Sid: "ListOfOneRole",
+        Effect: "Allow",
+        Principal: { AWS: roles[0] },
+        Action: ["ecr:BatchGetImage"],
+      },
+    ]);
+  });
+
   it("writes the keys of every statement in one order, so plans do not churn", () => {
     const json = renderResourcePolicy({
       statements: [

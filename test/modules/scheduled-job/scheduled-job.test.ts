@@ -4,7 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { TerraformVariable } from "cdktf";
+import { TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { ScheduledJob, ScheduledJobProps } from "../../../modules";
 import { FailureTopic } from "../../../modules/failure-notification";
@@ -296,6 +296,29 @@ describe("ScheduledJob", () => {
       resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
     );
     expect(statements.find((s) => s.Sid === "PullJobImages")?.Resource).toEqual([repository]);
+  });
+
+  it("adds ecrRepositoryArns to the repositories of literal image URIs, without a warning", () => {
+    const repository = "arn:aws:ecr:ap-northeast-1:123456789012:repository/job";
+    const stack = emptyStack();
+    const image = new TerraformVariable(stack, "image", { type: "string" }).stringValue;
+    const job = new ScheduledJob(stack, "job", {
+      ...BOOK_JOB,
+      container: { image },
+      sidecars: [
+        { name: "proxy", image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/proxy:1" },
+      ],
+      ecrRepositoryArns: [repository],
+    });
+    expect(warningsOf(job)).toEqual([]);
+    const statements = statementsOf(
+      resourceAt(JSON.parse(Testing.synth(stack)), "aws_iam_policy", "job/ExecutionRole/Policy")
+        .policy,
+    );
+    expect(statements.find((s) => s.Sid === "PullJobImages")?.Resource).toEqual([
+      repository,
+      "arn:aws:ecr:ap-northeast-1:123456789012:repository/proxy",
+    ]);
   });
 
   it("warns, and may pull from any repository, when an image is only known at apply time", () => {

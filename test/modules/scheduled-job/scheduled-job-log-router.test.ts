@@ -1,0 +1,207 @@
+import {
+  DEFAULT_LOG_ROUTER_IMAGE,
+  LOG_ROUTER_CONTAINER_NAME,
+  ScheduledJob,
+  ScheduledJobProps,
+} from "../../../modules";
+import { FailureTopic } from "../../../modules/failure-notification";
+import {
+  emptyStack,
+  ref,
+  resourceAt,
+  resourcesOf,
+  statementsOf,
+  synthesize,
+  TerraformJson,
+} from "../../synth";
+
+const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+const API_KEY = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/datadog/api-key";
+
+const ROUTED_JOB: ScheduledJobProps = {
+  jobName: "example-batch",
+  scheduleExpression: "cron(*/2 * * * ? *)",
+  clusterArn: CLUSTER,
+  subnetIds: ["subnet-0123456789abcdef0"],
+  securityGroupIds: ["sg-0123456789abcdef0"],
+  region: "ap-northeast-1",
+  container: { image: "alpine:3.20", command: ["/bin/date"] },
+  logRouter: {
+    destination: {
+      name: "kinesis_firehose",
+      options: { region: "ap-northeast-1", delivery_stream: "batch-logs" },
+    },
+  },
+};
+
+interface ContainerDefinition {
+  name: string;
+  image: string;
+  essential: boolean;
+  readonlyRootFilesystem: boolean;
+  firelensConfiguration?: { type: string };
+  logConfiguration: {
+    logDriver: string;
+    options: Record<string, string>;
+    secretOptions?: { name: string; valueFrom: string }[];
+  };
+}
+
+function jobJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
+  return synthesize((scope) => new ScheduledJob(scope, "job", { ...ROUTED_JOB, ...props })).json;
+}
+
+function containersOf(json: TerraformJson): ContainerDefinition[] {
+  const task = resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition");
+  return JSON.parse(task.container_definitions as string) as ContainerDefinition[];
+}
+
+describe("ScheduledJob with a FireLens log router", () => {
+  const json = jobJson({ logStreamPrefix: "nightly" });
+  const [job, router] = containersOf(json);
+  const logGroup = ref("aws_cloudwatch_log_group", "job_LogGroup", "name");
+
+  it("runs the job's container, then a log_router container", () => {
+    expect(containersOf(json).map((c) => [c.name, c.essential])).toEqual([
+      ["example-batch", true],
+      [LOG_ROUTER_CONTAINER_NAME, false],
+    ]);
+    expect(LOG_ROUTER_CONTAINER_NAME).toBe("log_router");
+  });
+
+  it("makes the router AWS for Fluent Bit from ECR Public, a FireLens fluentbit router", () => {
+    expect(router.image).toBe("public.ecr.aws/aws-observability/aws-for-fluent-bit:stable");
+    expect(DEFAULT_LOG_ROUTER_IMAGE).toBe(router.image);
+    expect(router.firelensConfiguration).toEqual({ type: "fluentbit" });
+    expect(router.readonlyRootFilesystem).toBe(true);
+  });
+
+  it("sends the router's own logs to the job's log group with awslogs", () => {
+    expect(router.logConfiguration).toEqual({
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": expect.stringMatching(logGroup),
+        "awslogs-region": "ap-northeast-1",
+        "awslogs-stream-prefix": "nightly",
+      },
+    });
+  });
+
+  it("sends the job's output to the destination through awsfirelens", () => {
+    expect(job.logConfiguration).toEqual({
+      logDriver: "awsfirelens",
+      options: {
+        Name: "kinesis_firehose",
+        delivery_stream: "batch-logs",
+        region: "ap-northeast-1",
+      },
+    });
+    expect(job).not.toHaveProperty("firelensConfiguration");
+  });
+
+  it("keeps awslogs for the job's container when there is no router", () => {
+    const [plain, ...others] = containersOf(jobJson({ logRouter: undefined }));
+    expect(others).toEqual([]);
+    expect(plain.logConfiguration.logDriver).toBe("awslogs");
+  });
+
+  it("keeps sidecars on awslogs, before the router", () => {
+    const containers = containersOf(
+      jobJson({ sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }] }),
+    );
+    expect(containers.map((c) => [c.name, c.logConfiguration.logDriver])).toEqual([
+      ["example-batch", "awsfirelens"],
+      ["proxy", "awslogs"],
+      ["log_router", "awslogs"],
+    ]);
+  });
+
+  it("takes another router image", () => {
+    const image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fluent-bit:3.1";
+    const routed = jobJson({ logRouter: { ...ROUTED_JOB.logRouter!, image } });
+    expect(containersOf(routed)[1].image).toBe(image);
+    const pull = statementsOf(
+      resourceAt(routed, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+    ).find((s) => s.Sid === "PullJobImages");
+    expect(pull?.Resource).toEqual([
+      "arn:aws:ecr:ap-northeast-1:123456789012:repository/fluent-bit",
+    ]);
+  });
+
+  it("needs no ECR permission for the default router image", () => {
+    const sids = statementsOf(
+      resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+    ).map((s) => s.Sid);
+    expect(sids).not.toContain("PullJobImages");
+  });
+
+  it("writes secret options as secretOptions, which the execution role may read", () => {
+    const routed = jobJson({
+      logRouter: {
+        destination: { name: "datadog", secretOptions: { apikey: { ssmParameterArn: API_KEY } } },
+      },
+    });
+    expect(containersOf(routed)[0].logConfiguration).toEqual({
+      logDriver: "awsfirelens",
+      options: { Name: "datadog" },
+      secretOptions: [{ name: "apikey", valueFrom: API_KEY }],
+    });
+    const read = statementsOf(
+      resourceAt(routed, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
+    ).find((s) => s.Sid === "ReadJobParameters");
+    expect(read?.Resource).toEqual([API_KEY]);
+  });
+
+  it("counts the router as a sidecar", () => {
+    const stack = emptyStack();
+    expect(new ScheduledJob(stack, "job", ROUTED_JOB).hasSidecars).toBe(true);
+    expect(
+      new ScheduledJob(stack, "plain", { ...ROUTED_JOB, jobName: "plain", logRouter: undefined })
+        .hasSidecars,
+    ).toBe(false);
+  });
+
+  it("has its failures read through the result filter, as a job with sidecars", () => {
+    const notified = synthesize((scope) => {
+      const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
+      new ScheduledJob(scope, "job", { ...ROUTED_JOB, failureNotification: { topic } });
+    }).json;
+    expect(
+      resourceAt(notified, "aws_sfn_state_machine", "job/FailureNotification/ResultFilter"),
+    ).toMatchObject({ name: "example-batch-result-filter" });
+    expect(Object.keys(resourcesOf(notified, "aws_sfn_state_machine"))).toHaveLength(1);
+  });
+
+  it.each<[string, Partial<ScheduledJobProps>, string | RegExp]>([
+    [
+      "an existing task definition",
+      {
+        container: undefined,
+        taskDefinition: {
+          taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/x:1",
+          executionRoleArn: "arn:aws:iam::123456789012:role/x",
+        },
+      },
+      "test/job: logRouter: give either taskDefinition or the task's own settings",
+    ],
+    [
+      "a destination name that is no Fluent Bit output",
+      { logRouter: { destination: { name: "Kinesis Firehose" } } },
+      /test\/job\/TaskDefinition: containers\[0\]: container 'example-batch': FireLens output 'Kinesis Firehose' must be a Fluent Bit output plugin name/,
+    ],
+    [
+      "an API key in plain options",
+      { logRouter: { destination: { name: "datadog", options: { apikey: "abc" } } } },
+      /containers\[0\]: container 'example-batch': FireLens option 'apikey' looks like a secret.*put it in secretOptions/,
+    ],
+    [
+      "a sidecar named log_router",
+      { sidecars: [{ name: "log_router", image: "alpine" }] },
+      "test/job/TaskDefinition: containers: the name 'log_router' is used twice",
+    ],
+  ])("rejects a router with %s", (_, props, message) => {
+    expect(() => new ScheduledJob(emptyStack(), "job", { ...ROUTED_JOB, ...props })).toThrow(
+      message,
+    );
+  });
+});
