@@ -1,8 +1,9 @@
 import { EnvironmentConfig } from "./environment-config";
 
 /**
- * dev: the book's sample batch, in a cluster made for it, reporting failures; and a nightly
- * workflow of two jobs at 03:00 Tokyo time, the second after the first. The account, subnets,
+ * dev: the book's sample batch, in a cluster made for it, reporting failures; a nightly
+ * workflow of two jobs at 03:00 Tokyo time, the second after the first; and the release pipeline
+ * of the report's image. The account, subnets,
  * security group, bucket and e-mail address below are placeholders: replace them with your own.
  */
 export const dev: EnvironmentConfig = {
@@ -17,6 +18,15 @@ export const dev: EnvironmentConfig = {
   backend: { s3: { bucket: "example-tfstate-dev-111111111111" } },
   defaultTags: { Project: "ecs-scheduled-batch", Owner: "platform" },
   notifications: { emailAddresses: ["batch-alerts@example.com"] },
+  images: { "sales-report": {} },
+  // A push to the dev branch releases the sales report here (develop -> stg, main -> prod).
+  release: {
+    connectionArn:
+      "arn:aws:codeconnections:ap-northeast-1:111111111111:connection/00000000-0000-0000-0000-000000000001",
+    repository: "example-org/sales-report",
+    branch: "dev",
+    imageRepository: "sales-report",
+  },
   jobs: [
     {
       jobName: "example-batch",
@@ -37,7 +47,8 @@ export const dev: EnvironmentConfig = {
     {
       jobName: "build-sales-report",
       description: "builds the sales report from the export",
-      container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "echo building report"] },
+      image: { repository: "sales-report" }, // tag: the release's commit hash (var.image_tag)
+      container: { command: ["python", "-m", "sales_report"] },
     },
   ],
   workflows: [

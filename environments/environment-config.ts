@@ -1,6 +1,6 @@
 import { SlackChannel } from "../modules/failure-notification/failure-topic";
 import { JobWorkflowProps, WorkflowJob } from "../modules/job-workflow/job-workflow";
-import { ScheduledJobProps } from "../modules/scheduled-job/scheduled-job";
+import { JobContainer, ScheduledJobProps } from "../modules/scheduled-job/scheduled-job";
 
 /**
  * The network a job's tasks run in: subnets and security groups, either as IDs or looked up by
@@ -60,6 +60,33 @@ export interface NotificationConfig {
   readonly slack?: SlackChannel;
 }
 
+/** An ECR repository of the environment, named after its key in `images`. */
+export interface ImageConfig {
+  /** How many images the repository keeps (1-1000); older ones expire, and a release whose
+   * image expired can no longer be deployed again.
+   * @default 30 */
+  readonly keepImages?: number;
+}
+
+/** A job's image from one of the environment's ECR repositories. */
+export interface JobImageConfig {
+  /** The repository: a key of the environment's `images`. */
+  readonly repository: string;
+  /** A fixed tag, to pin the job to one release while others move on. A short commit hash (7
+   * lower-case hexadecimal characters) unless `releaseTags.requireCommitHash` is false.
+   * @default the tag of the deploy: `var.image_tag` (`cdktf deploy <env> --var image_tag=<tag>`) */
+  readonly tag?: string;
+}
+
+/** How the release tags of an environment's images look. */
+export interface ReleaseTagsConfig {
+  /** Image tags are the first 7 characters of the commit they were built from: the `image_tag`
+   * variable carries a Terraform validation `^[0-9a-f]{7}$`, and a job's literal `image.tag`
+   * that is not one fails the synth.
+   * @default true */
+  readonly requireCommitHash?: boolean;
+}
+
 /** A job of an environment: a ScheduledJob whose network and cluster come from the environment. */
 export type JobConfig = Omit<
   ScheduledJobProps,
@@ -69,7 +96,15 @@ export type JobConfig = Omit<
   | "region"
   | "failureNotification"
   | "runnerParameterPrefix"
+  | "container"
 > & {
+  /** The job's container. Its `image` is required unless the job has `image`, which fills it
+   * (give one of the two). */
+  readonly container?: Omit<JobContainer, "image"> & { readonly image?: string };
+  /** The job's image from the environment's `images`: the container runs
+   * `<repository URL>:<tag>`, and the job's execution role may pull from that repository.
+   * @default the image is `container.image` */
+  readonly image?: JobImageConfig;
   /** Report this job's failures to the environment's notifications. Only jobs with a schedule
    * report on their own; a workflow reports for the jobs it runs.
    * @default true when the environment has notifications */
@@ -88,6 +123,46 @@ export type WorkflowConfig = Omit<JobWorkflowProps, "jobs" | "failureNotificatio
 };
 
 /** Everything one environment (dev, stg, prod) deploys. */
+/**
+ * The release pipeline of an environment: on a push to `branch`, CodePipeline builds the image
+ * of `imageRepository`, tags it with the commit's first 7 characters, pushes it, and deploys this
+ * environment's stack with that tag.
+ */
+export interface ReleaseConfig {
+  /** ARN of the CodeStar (CodeConnections) connection to the Git host, made once per account in
+   * the console (it needs a person to authorise it). */
+  readonly connectionArn: string;
+  /** The Git repository, `owner/name`. */
+  readonly repository: string;
+  /** The branch that releases to this environment.
+   * @default `develop` for `stg`, `main` for `prod`; other environments must name one */
+  readonly branch?: string;
+  /** The entry of `images` the build pushes. */
+  readonly imageRepository: string;
+  /** @default "Dockerfile" */
+  readonly dockerfile?: string;
+  /** @default "." */
+  readonly buildContext?: string;
+}
+
+/** GitHub Actions instead of CodePipeline: a role that one repository and branch may assume. */
+export interface GithubActionsConfig {
+  /** `owner/name`. */
+  readonly repository: string;
+  readonly branch: string;
+  /** The entry of `images` the workflow pushes. */
+  readonly imageRepository: string;
+  /** The account's GitHub OIDC provider, when another stack made it already.
+   * @default one made here */
+  readonly existingProviderArn?: string;
+}
+
+/** Which branch releases to which environment, unless a release names its branch. */
+export const DEFAULT_RELEASE_BRANCHES: Readonly<Record<string, string>> = {
+  stg: "develop",
+  prod: "main",
+};
+
 export interface EnvironmentConfig {
   /** Names the stack: `cdktf deploy <name>`. Lower-case letters, digits, `-`. */
   readonly name: string;
@@ -101,6 +176,17 @@ export interface EnvironmentConfig {
   /** Tags on every resource (as provider default tags), besides Environment and ManagedBy.
    * @default none */
   readonly defaultTags?: Readonly<Record<string, string>>;
+  /** ECR repositories for the jobs' images, by repository name, e.g.
+   * `{ "nightly-report": {} }`; a job names one in `image.repository`.
+   * @default none */
+  readonly images?: Readonly<Record<string, ImageConfig>>;
+  /** How release tags look; see {@link ReleaseTagsConfig}.
+   * @default 7-character commit hashes */
+  readonly releaseTags?: ReleaseTagsConfig;
+  /** A CodePipeline that releases on a push. @default no pipeline */
+  readonly release?: ReleaseConfig;
+  /** A role for GitHub Actions to release with. @default none */
+  readonly githubActions?: GithubActionsConfig;
   readonly jobs: readonly JobConfig[];
   /** Jobs with dependencies, run as Step Functions workflows. @default none */
   readonly workflows?: readonly WorkflowConfig[];
@@ -118,6 +204,16 @@ export class EnvironmentConfigError extends Error {
 
 /** Tags every environment stack sets on its resources, which a config may not override. */
 export const STACK_TAG_KEYS: readonly string[] = ["Environment", "ManagedBy"];
+
+/** A release tag: the first 7 characters of the commit the image was built from. */
+export const COMMIT_HASH_TAG = /^[0-9a-f]{7}$/;
+/** A Docker image tag. */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Whether a job runs the tag given at deploy time (`var.image_tag`), not a fixed one. */
+export function usesDeployedTag(job: JobConfig): boolean {
+  return job.image !== undefined && job.image.tag === undefined;
+}
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -217,7 +313,9 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   if (duplicate !== undefined) {
     fail("jobs", `the job name '${duplicate}' is used twice: job names must be unique`);
   }
+  checkJobImages(fail, config);
   checkWorkflows(fail, config);
+  checkRelease(fail, config);
   const notifyOnFailure = [
     ...config.jobs.filter((job) => job.notifyOnFailure === true).map((j) => `job '${j.jobName}'`),
     ...(config.workflows ?? [])
@@ -230,6 +328,62 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       `${notifyOnFailure[0]} sets notifyOnFailure, but the environment has no notifications: add notifications (e-mail addresses, HTTPS endpoints or Slack)`,
     );
   }
+}
+
+/** Each job has exactly one image: its container's, or one of the environment's `images`. */
+function checkJobImages(fail: Fail, config: EnvironmentConfig): void {
+  const images = config.images ?? {};
+  if (typeof images !== "object" || Array.isArray(images)) {
+    fail("images", 'give a map of repository names, e.g. { "nightly-report": {} }');
+  }
+  const requireCommitHash = config.releaseTags?.requireCommitHash ?? true;
+  config.jobs.forEach((job, j) => {
+    const field = `jobs[${j}]`;
+    const name = `job '${job.jobName}'`;
+    const containerImage = job.container?.image;
+    if (job.image === undefined) {
+      if (job.container !== undefined && containerImage === undefined) {
+        fail(
+          `${field}.container.image`,
+          `${name} has no image: give container.image, or image: { repository } from this environment's images`,
+        );
+      }
+      return;
+    }
+    if (containerImage !== undefined) {
+      fail(`${field}.image`, `${name} gives both image and container.image: keep one`);
+    }
+    if (job.taskDefinition !== undefined) {
+      fail(
+        `${field}.image`,
+        `${name}: image makes the job's container, but taskDefinition names an existing task definition: keep one`,
+      );
+    }
+    const repository = job.image.repository;
+    if (!Object.hasOwn(images, repository)) {
+      const known = Object.keys(images);
+      fail(
+        `${field}.image.repository`,
+        `${name}: '${repository}' is not one of this environment's images (${known.length > 0 ? known.join(", ") : "none"}): add it to images`,
+      );
+    }
+    const tag = job.image.tag;
+    if (tag === undefined) {
+      return;
+    }
+    if (requireCommitHash && !COMMIT_HASH_TAG.test(tag)) {
+      fail(
+        `${field}.image.tag`,
+        `${name}: '${tag}' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)`,
+      );
+    }
+    if (!IMAGE_TAG.test(tag)) {
+      fail(
+        `${field}.image.tag`,
+        `${name}: '${tag}' is not an image tag: 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'`,
+      );
+    }
+  });
 }
 
 /** Workflows name jobs of the environment, each job at most once, and no job runs twice. */
@@ -340,6 +494,58 @@ function checkTags(
     }
     if (typeof value !== "string" || value.length > 256) {
       fail(field, `the value of tag '${key}' must be a string of at most 256 characters`);
+    }
+  }
+}
+
+/** The branch that releases to the environment, or undefined when none is known. */
+export function releaseBranch(config: EnvironmentConfig): string | undefined {
+  return config.release?.branch ?? DEFAULT_RELEASE_BRANCHES[config.name];
+}
+
+/** A release needs its image, its branch, its connection, and a state it can deploy with. */
+function checkRelease(fail: Fail, config: EnvironmentConfig): void {
+  const targets = [
+    ["release", config.release],
+    ["githubActions", config.githubActions],
+  ] as const;
+  for (const [field, target] of targets) {
+    if (target === undefined) {
+      continue;
+    }
+    if (config.images?.[target.imageRepository] === undefined) {
+      fail(
+        `${field}.imageRepository`,
+        `'${target.imageRepository}' is not in images: name one of ${Object.keys(config.images ?? {}).join(", ") || "(none: add images)"}`,
+      );
+    }
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(target.repository ?? "")) {
+      fail(`${field}.repository`, `'${target.repository}' must be a repository id 'owner/name'`);
+    }
+    if (config.backend?.s3 === undefined) {
+      fail(
+        field,
+        "a release deploys the stack from a build, which needs the state in S3: use backend.s3",
+      );
+    }
+  }
+  const release = config.release;
+  if (release !== undefined) {
+    if (typeof release.connectionArn !== "string" || release.connectionArn.length === 0) {
+      fail(
+        "release.connectionArn",
+        "missing: create a CodeStar connection to the Git host in the console and give its ARN",
+      );
+    }
+    if (releaseBranch(config) === undefined) {
+      fail(
+        "release.branch",
+        `no branch maps to environment '${config.name}' by default (${Object.entries(
+          DEFAULT_RELEASE_BRANCHES,
+        )
+          .map(([env, branch]) => `${branch} -> ${env}`)
+          .join(", ")}): set release.branch`,
+      );
     }
   }
 }

@@ -1,8 +1,10 @@
 import { EnvironmentConfig } from "./environment-config";
 
 /**
- * prod: jobs run in the platform team's existing cluster; logs are kept for a year. The
- * account, network and bucket below are placeholders: replace them with your own.
+ * prod: jobs run in the platform team's existing cluster; logs are kept for a year. A merge to
+ * main releases the sales report: its image is built, tagged with the commit's first 7
+ * characters, pushed, and the stack deployed with that tag. The account, network, bucket and
+ * connection below are placeholders: replace them with your own.
  */
 export const prod: EnvironmentConfig = {
   name: "prod",
@@ -15,6 +17,13 @@ export const prod: EnvironmentConfig = {
   cluster: { existing: { name: "platform-prod" } },
   backend: { s3: { bucket: "example-tfstate-prod-333333333333" } },
   defaultTags: { Project: "ecs-scheduled-batch", Owner: "platform" },
+  images: { "sales-report": { keepImages: 50 } },
+  release: {
+    connectionArn:
+      "arn:aws:codeconnections:ap-northeast-1:333333333333:connection/00000000-0000-0000-0000-000000000003",
+    repository: "example-org/sales-report",
+    imageRepository: "sales-report", // branch: main, the default for prod
+  },
   jobs: [
     {
       jobName: "example-batch",
@@ -25,6 +34,15 @@ export const prod: EnvironmentConfig = {
       container: { image: "alpine:3.20", command: ["/bin/date"] },
       logGroupName: "/ecs-scheduled-tasks/example",
       logRetentionDays: 365,
+    },
+    {
+      jobName: "sales-report",
+      description: "yesterday's sales report, from the released image",
+      scheduleExpression: "cron(0 3 * * ? *)",
+      scheduler: { timeZone: "Asia/Tokyo" },
+      image: { repository: "sales-report" }, // tag: the release's commit hash (var.image_tag)
+      container: { command: ["python", "-m", "sales_report"] },
+      safeToRerun: true,
     },
   ],
 };

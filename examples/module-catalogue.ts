@@ -4,11 +4,14 @@ import { Construct } from "constructs";
 import {
   BatchTaskDefinition,
   DeadLetterQueue,
+  EcrRepository,
   EcsEventTarget,
   FailureTopic,
+  GithubDeployRole,
   IamRole,
   JobLogGroup,
   JobWorkflow,
+  ReleasePipeline,
   ScheduleRule,
   ScheduledJob,
   SchedulerSchedule,
@@ -177,4 +180,42 @@ export function jobWorkflowExample(scope: Construct) {
       topic: new FailureTopic(scope, "Failures", { name: "prod-batch-failures" }),
     },
   });
+}
+
+// example: EcrRepository
+export function ecrRepositoryExample(scope: Construct) {
+  const repository = new EcrRepository(scope, "Image", {
+    repositoryName: "sales-report",
+    keepImages: 30, // untagged images go after a day; tags are immutable, scanned on push
+  });
+  repository.allowPull("arn:aws:iam::123456789012:role/sales-report-execution");
+  return repository.imageUri("1a2b3c4");
+}
+
+// example: ReleasePipeline
+export function releasePipelineExample(scope: Construct) {
+  const image = new EcrRepository(scope, "Image", { repositoryName: "sales-report" });
+  new ReleasePipeline(scope, "Release", {
+    environment: "prod",
+    connectionArn:
+      "arn:aws:codeconnections:ap-northeast-1:123456789012:connection/00000000-0000-0000-0000-000000000000",
+    repository: "example-org/sales-report",
+    branch: "main",
+    imageRepository: image,
+    stateBucket: "example-tfstate-prod-123456789012",
+    stateKey: "ecs-scheduled-batch/prod.tfstate",
+  });
+}
+
+// example: GithubDeployRole
+export function githubDeployRoleExample(scope: Construct) {
+  const image = new EcrRepository(scope, "Image", { repositoryName: "sales-report" });
+  return new GithubDeployRole(scope, "GithubDeploy", {
+    environment: "prod",
+    repository: "example-org/sales-report",
+    branch: "main", // the only ref whose workflow may assume the role
+    imageRepository: image,
+    stateBucket: "example-tfstate-prod-123456789012",
+    stateKey: "ecs-scheduled-batch/prod.tfstate",
+  }).roleArn;
 }

@@ -26,13 +26,13 @@ import {
   Block,
   FoundResource,
   SynthesizedEnvironment,
+  TerraformJson,
   containerDefinitions,
   dataSources,
   eventTarget,
   happyPath,
   jobBranch,
   onlyResource,
-  onlyResourceId,
   ref,
   resourceTypesOf,
   resourceWhere,
@@ -42,6 +42,19 @@ import {
   stateMachineDefinition,
   synthEnvironment,
 } from "./synth-environment";
+
+/**
+ * The logical id of the KMS key behind an alias, e.g. "alias/dev-batch-failures": a stack may hold
+ * several keys (the failure topic's, the release artifacts'), so a key is found by what names it.
+ */
+function keyIdOfAlias(tf: TerraformJson, alias: string): string {
+  const { block } = resourceWhere(tf, "aws_kms_alias", { name: alias });
+  const target = /^\$\{aws_kms_key\.([^.]+)\.key_id\}$/.exec(block.target_key_id as string);
+  expect(target).not.toBeNull();
+  const id = target![1];
+  expect(tf.resource?.aws_kms_key?.[id]).toBeDefined();
+  return id;
+}
 
 /** Each environment is synthesized once for the whole file. */
 const synthesized = new Map<string, SynthesizedEnvironment>();
@@ -156,6 +169,9 @@ describe.each(environments.map((config) => [config.name, config] as const))(
           ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
           ...(config.notifications ? ["failure-topic-arn"] : []),
           ...(config.jobs.length > 0 ? ["runner-policy-arn"] : []),
+          ...Object.keys(config.images ?? {}).map((image) => `image-${image}-repository-url`),
+          ...(config.release ? ["release-pipeline-name"] : []),
+          ...(config.githubActions ? ["github-deploy-role-arn"] : []),
         ].sort(),
       );
       for (const job of config.jobs) {
@@ -441,7 +457,8 @@ describe("dev", () => {
   });
 
   it("sends failure notices to the KMS-encrypted topic dev-batch-failures, e-mailed to the team", () => {
-    const key = onlyResourceId(env.tf, "aws_kms_key");
+    const key = keyIdOfAlias(env.tf, "alias/dev-batch-failures");
+    expect(key).toMatch(/^FailureTopic_Key_[0-9A-F]{8}$/);
     expect(topic.block).toEqual({
       name: "dev-batch-failures",
       kms_master_key_id: ref("aws_kms_key", key, "arn"),
@@ -554,7 +571,7 @@ describe("dev", () => {
     it("may publish to the topic and encrypt with its key", () => {
       const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-sales-workflow" });
       const statements = statementsOf(policy.block.policy);
-      const key = onlyResourceId(env.tf, "aws_kms_key");
+      const key = keyIdOfAlias(env.tf, "alias/dev-batch-failures");
       expect(statements.find((s) => s.Action.includes("sns:Publish"))).toMatchObject({
         Effect: "Allow",
         Action: ["sns:Publish"],
@@ -587,7 +604,7 @@ describe("dev", () => {
     );
   });
 
-  it("outputs the jobs' task definitions and log groups, the state machine and the topic", () => {
+  it("outputs the jobs' task definitions and log groups, the state machine, the topic, the image repository and the release pipeline", () => {
     const id = (type: string, match: Block) => resourceWhere(env.tf, type, match).id;
     const taskDefinition = (family: string) =>
       ref("aws_ecs_task_definition", id("aws_ecs_task_definition", { family }), "arn");
@@ -629,6 +646,18 @@ describe("dev", () => {
       "runner-policy-arn": {
         value: ref("aws_iam_policy", "RunnerPolicy", "arn"),
         description: "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
+      },
+      "image-sales-report-repository-url": {
+        value: ref(
+          "aws_ecr_repository",
+          id("aws_ecr_repository", { name: "sales-report" }),
+          "repository_url",
+        ),
+        description: "ECR repository sales-report: push release images here",
+      },
+      "release-pipeline-name": {
+        value: ref("aws_codepipeline", id("aws_codepipeline", { name: "dev-release" }), "name"),
+        description: "CodePipeline that releases branch dev to dev",
       },
     });
   });
@@ -751,11 +780,63 @@ describe("prod", () => {
     });
   });
 
-  it("keeps the logs for a year", () => {
-    expect(onlyResource(env.tf, "aws_cloudwatch_log_group")).toMatchObject({
-      name: "/ecs-scheduled-tasks/example",
-      retention_in_days: 365,
+  it("keeps the logs of its jobs and of its release builds for a year", () => {
+    for (const name of ["/ecs-scheduled-tasks/example", "/ecs-scheduled-tasks/sales-report"]) {
+      expect(resourceWhere(env.tf, "aws_cloudwatch_log_group", { name }).block).toEqual({
+        name,
+        retention_in_days: 365,
+      });
+    }
+    const logGroups = resources(env.tf, "aws_cloudwatch_log_group");
+    expect(logGroups.map((group) => group.name).sort()).toEqual([
+      "/aws/codebuild/prod-release",
+      "/ecs-scheduled-tasks/example",
+      "/ecs-scheduled-tasks/sales-report",
+    ]);
+    expect(logGroups.map((group) => group.retention_in_days)).toEqual([365, 365, 365]);
+  });
+
+  it("runs sales-report at 03:00 Tokyo time on EventBridge Scheduler, from the released image", () => {
+    const taskDefinition = resourceWhere(env.tf, "aws_ecs_task_definition", {
+      family: "sales-report",
     });
+    expect(
+      resourceWhere(env.tf, "aws_scheduler_schedule", { name: "sales-report" }).block,
+    ).toMatchObject({
+      schedule_expression: "cron(0 3 * * ? *)",
+      schedule_expression_timezone: "Asia/Tokyo",
+      state: "ENABLED",
+      target: {
+        arn: "${data.aws_ecs_cluster.Cluster.arn}",
+        ecs_parameters: {
+          launch_type: "FARGATE",
+          task_definition_arn: ref("aws_ecs_task_definition", taskDefinition.id, "arn"),
+        },
+      },
+    });
+    expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name: "sales-report" })).toEqual(
+      [],
+    );
+    const repository = resourceWhere(env.tf, "aws_ecr_repository", { name: "sales-report" });
+    expect(containerDefinitions(taskDefinition.block)[0]).toMatchObject({
+      name: "sales-report",
+      image: `${ref("aws_ecr_repository", repository.id, "repository_url")}:\${var.image_tag}`,
+      command: ["python", "-m", "sales_report"],
+    });
+  });
+
+  it("keeps the last 50 images of sales-report", () => {
+    const repository = resourceWhere(env.tf, "aws_ecr_repository", { name: "sales-report" });
+    const lifecycle = resourceWhere(env.tf, "aws_ecr_lifecycle_policy", {
+      repository: ref("aws_ecr_repository", repository.id, "name"),
+    });
+    const rules = JSON.parse(lifecycle.block.policy as string).rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 },
+        action: { type: "expire" },
+      }),
+    );
   });
 
   it("runs the tasks in the three prod subnets", () => {

@@ -233,6 +233,8 @@ const POLICY_ATTRIBUTES: readonly [string, string, PolicyKind][] = [
   ["aws_sqs_queue", "policy", "resource"],
   ["aws_sqs_queue_policy", "policy", "resource"],
   ["aws_cloudwatch_log_resource_policy", "policy_document", "resource"],
+  ["aws_ecr_repository_policy", "policy", "resource"],
+  ["aws_s3_bucket_policy", "policy", "resource"],
 ];
 
 function policyDocumentsOf(stack: Stack): PolicyDocumentOf[] {

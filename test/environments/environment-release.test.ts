@@ -1,0 +1,606 @@
+import { parse } from "yaml";
+import { dev } from "../../environments/dev";
+import {
+  COMMIT_HASH_TAG,
+  DEFAULT_RELEASE_BRANCHES,
+  EnvironmentConfig,
+  EnvironmentConfigError,
+  JobConfig,
+  validateEnvironmentConfig,
+} from "../../environments/environment-config";
+import { IMAGE_TAG_VARIABLE } from "../../environments/environment-stack";
+import { prod } from "../../environments/prod";
+import { stg } from "../../environments/stg";
+import { Buildspec } from "../../modules/release-pipeline/buildspec";
+import { ParsedStatement, statementsOf } from "../synth";
+import {
+  Block,
+  FoundResource,
+  SynthesizedEnvironment,
+  TerraformJson,
+  containerDefinitions,
+  ref,
+  resourceWhere,
+  resources,
+  resourcesWhere,
+  synthEnvironment,
+} from "./synth-environment";
+
+/** The partition as the stack's policies write it: a reference to the provider's partition. */
+const PARTITION = "${data.aws_partition.ProviderPartition.partition}";
+/** What reads, writes or deletes an S3 object. */
+const S3_OBJECT_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+];
+/** What writes an image into an ECR repository. */
+const ECR_PUSH_ACTIONS = [
+  "ecr:InitiateLayerUpload",
+  "ecr:UploadLayerPart",
+  "ecr:CompleteLayerUpload",
+  "ecr:PutImage",
+];
+
+/** The terraform JSON's variable blocks, which synth-environment's type leaves out. */
+function variablesOf(tf: TerraformJson): Record<string, Block> {
+  return (tf as unknown as { variable?: Record<string, Block> }).variable ?? {};
+}
+
+/** The state object the S3 backend keeps: its bucket, the object's and the lock's ARN. */
+function stateOf(tf: TerraformJson) {
+  const { bucket, key } = tf.terraform.backend.s3 as { bucket: string; key: string };
+  const bucketArn = `arn:${PARTITION}:s3:::${bucket}`;
+  return { bucketArn, stateArn: `${bucketArn}/${key}`, lockArn: `${bucketArn}/${key}.tflock` };
+}
+
+/** Whether an IAM pattern (`*` and `?` wildcards) matches a value. */
+function iamMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = [...pattern]
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
+}
+
+/**
+ * Every statement of every policy on the role named `roleName`. The role must have no inline
+ * policies, so that its attached policies are all it may do.
+ */
+function roleStatements(tf: TerraformJson, roleName: string): ParsedStatement[] {
+  const role = resourceWhere(tf, "aws_iam_role", { name: roleName });
+  expect(role.block).not.toHaveProperty("inline_policy");
+  expect(role.block).not.toHaveProperty("managed_policy_arns");
+  const roleRef = ref("aws_iam_role", role.id, "name");
+  expect(resourcesWhere(tf, "aws_iam_role_policy", { role: roleRef })).toEqual([]);
+  const attachments = resourcesWhere(tf, "aws_iam_role_policy_attachment", { role: roleRef });
+  expect(attachments.length).toBeGreaterThan(0);
+  return attachments.flatMap(({ block }) => {
+    const policyId = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(block.policy_arn as string);
+    expect(policyId).not.toBeNull();
+    const policy = tf.resource?.aws_iam_policy?.[policyId![1]];
+    expect(policy).toBeDefined();
+    return statementsOf(policy!.policy);
+  });
+}
+
+/**
+ * What the statements allow of `actions`, as sorted "action resource" pairs: an action counts
+ * when an Allow statement's action pattern matches it (so `s3:*` or `*` would show up).
+ */
+function grants(statements: readonly ParsedStatement[], actions: readonly string[]): string[] {
+  return statements
+    .filter((statement) => statement.Effect === "Allow")
+    .flatMap((statement) =>
+      actions
+        .filter((action) => statement.Action.some((pattern) => iamMatches(pattern, action, true)))
+        .flatMap((action) => statement.Resource.map((resource) => `${action} ${resource}`)),
+    )
+    .sort();
+}
+
+/** What a role may do to the state of its own environment: the object, its lock, nothing else. */
+function stateObjectGrants(tf: TerraformJson): string[] {
+  const { stateArn, lockArn } = stateOf(tf);
+  return [
+    `s3:GetObject ${stateArn}`,
+    `s3:PutObject ${stateArn}`,
+    `s3:GetObject ${lockArn}`,
+    `s3:PutObject ${lockArn}`,
+    `s3:DeleteObject ${lockArn}`,
+  ];
+}
+
+/** The jobs of a config that run the image of the deploy from `repository`. */
+function deployedTagJobs(config: EnvironmentConfig, repository: string): JobConfig[] {
+  return config.jobs.filter((job) => job.image?.repository === repository && !job.image.tag);
+}
+
+function errorOf(config: EnvironmentConfig): Error {
+  try {
+    validateEnvironmentConfig(config);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvironmentConfigError);
+    return error as Error;
+  }
+  throw new Error("the config was accepted");
+}
+
+/** dev's release, for configs that vary one field of it. */
+const devRelease = dev.release!;
+
+describe.each([
+  { config: dev, branch: "dev", job: "build-sales-report" },
+  { config: prod, branch: "main", job: "sales-report" },
+])("the release of $config.name", ({ config, branch, job }) => {
+  const env = config.name;
+  const release = config.release!;
+  let synthesized: SynthesizedEnvironment;
+  let tf: TerraformJson;
+  let pipeline: FoundResource;
+  let project: FoundResource;
+  let repository: FoundResource;
+  let buildspec: Buildspec;
+  beforeAll(() => {
+    synthesized = synthEnvironment(config);
+    tf = synthesized.tf;
+    pipeline = resourceWhere(tf, "aws_codepipeline", { name: `${env}-release` });
+    project = resourceWhere(tf, "aws_codebuild_project", { name: `${env}-release` });
+    repository = resourceWhere(tf, "aws_ecr_repository", { name: "sales-report" });
+    const source = project.block.source as Block;
+    expect(typeof source.buildspec).toBe("string");
+    buildspec = parse(source.buildspec as string) as Buildspec;
+  });
+
+  it(`releases the image repository sales-report from example-org/sales-report@${branch}`, () => {
+    expect(release).toMatchObject({
+      repository: "example-org/sales-report",
+      imageRepository: "sales-report",
+    });
+    expect(release.branch ?? DEFAULT_RELEASE_BRANCHES[env]).toBe(branch);
+    expect(resources(tf, "aws_codepipeline")).toHaveLength(1);
+    expect(resources(tf, "aws_codebuild_project")).toHaveLength(1);
+  });
+
+  it(`takes each push to ${branch} through the connection, as a commit the build clones`, () => {
+    const stages = pipeline.block.stage as Block[];
+    expect(stages.map((stage) => stage.name)).toEqual(["Source", "Release"]);
+    const [source] = stages[0].action as Block[];
+    expect(source).toMatchObject({
+      name: "Source",
+      category: "Source",
+      provider: "CodeStarSourceConnection",
+      output_artifacts: ["source"],
+    });
+    expect(source.configuration).toEqual({
+      BranchName: branch,
+      ConnectionArn: release.connectionArn,
+      FullRepositoryId: release.repository,
+      OutputArtifactFormat: "CODEBUILD_CLONE_REF",
+    });
+    expect(pipeline.block.trigger).toEqual([
+      {
+        provider_type: "CodeStarSourceConnection",
+        git_configuration: {
+          source_action_name: "Source",
+          push: [{ branches: { includes: [branch] } }],
+        },
+      },
+    ]);
+  });
+
+  it(`builds, pushes and deploys in the CodeBuild project ${env}-release`, () => {
+    const [build] = (pipeline.block.stage as Block[])[1].action as Block[];
+    expect(build).toMatchObject({
+      category: "Build",
+      provider: "CodeBuild",
+      input_artifacts: ["source"],
+      configuration: { ProjectName: ref("aws_codebuild_project", project.id, "name") },
+    });
+    const buildRole = resourceWhere(tf, "aws_iam_role", { name: `${env}-release-codebuild` });
+    expect(project.block.service_role).toBe(ref("aws_iam_role", buildRole.id, "arn"));
+    expect((project.block.environment as Block).environment_variable).toEqual([
+      {
+        name: "IMAGE_REPOSITORY_URL",
+        value: ref("aws_ecr_repository", repository.id, "repository_url"),
+        type: "PLAINTEXT",
+      },
+      {
+        name: "IMAGE_REPOSITORY_NAME",
+        value: ref("aws_ecr_repository", repository.id, "name"),
+        type: "PLAINTEXT",
+      },
+    ]);
+  });
+
+  it(`outputs the pipeline's name as release-pipeline-name`, () => {
+    expect(tf.output?.["release-pipeline-name"]).toEqual({
+      value: ref("aws_codepipeline", pipeline.id, "name"),
+      description: `CodePipeline that releases branch ${branch} to ${env}`,
+    });
+  });
+
+  describe("the buildspec", () => {
+    const commands = (phase: keyof Buildspec["phases"]) => buildspec.phases[phase].commands;
+
+    it("aborts on the first failed command of every phase", () => {
+      expect(buildspec.version).toBe(0.2);
+      expect(Object.keys(buildspec.phases)).toEqual([
+        "install",
+        "pre_build",
+        "build",
+        "post_build",
+      ]);
+      for (const phase of Object.values(buildspec.phases)) {
+        expect(phase["on-failure"]).toBe("ABORT");
+      }
+    });
+
+    it("tags the image with the commit's first 7 characters, checked like image_tag", () => {
+      expect(commands("pre_build")).toContain(
+        'TAG=$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c1-7)',
+      );
+      expect(commands("pre_build")).toContainEqual(
+        expect.stringContaining(`echo "$TAG" | grep -Eq '${COMMIT_HASH_TAG.source}'`),
+      );
+      expect(commands("post_build")).toContain(
+        'if [ "$IMAGE_PUSHED" = no ]; then docker push "$IMAGE_REPOSITORY_URL:$TAG"; fi',
+      );
+    });
+
+    it(`deploys ${env}, once, with --var image_tag=$TAG, after the push`, () => {
+      const deploys = Object.values(buildspec.phases)
+        .flatMap((phase) => phase.commands)
+        .filter((command) => command.includes("cdktf deploy"));
+      expect(deploys).toEqual([
+        `npx cdktf deploy ${env} --auto-approve --var ${IMAGE_TAG_VARIABLE}=$TAG`,
+      ]);
+      const post = commands("post_build");
+      expect(post.indexOf(deploys[0])).toBeGreaterThan(
+        post.findIndex((command) => command.includes("docker push")),
+      );
+    });
+  });
+
+  describe("the build role", () => {
+    let statements: ParsedStatement[];
+    beforeAll(() => {
+      statements = roleStatements(tf, `${env}-release-codebuild`);
+    });
+
+    it(`may read and write exactly the state object ecs-scheduled-batch/${env}.tfstate and its lock`, () => {
+      const { bucketArn } = stateOf(tf);
+      expect(tf.terraform.backend.s3).toMatchObject({
+        bucket: config.backend.s3!.bucket,
+        key: `ecs-scheduled-batch/${env}.tfstate`,
+      });
+      const artifacts = resourceWhere(tf, "aws_s3_bucket", { bucket_prefix: `${env}-release-` });
+      const artifactObjects = `${ref("aws_s3_bucket", artifacts.id, "arn")}/*`;
+      expect(grants(statements, S3_OBJECT_ACTIONS)).toEqual(
+        [
+          ...stateObjectGrants(tf),
+          `s3:GetObject ${artifactObjects}`,
+          `s3:GetObjectVersion ${artifactObjects}`,
+          `s3:PutObject ${artifactObjects}`,
+        ].sort(),
+      );
+      expect(grants(statements, ["s3:ListBucket"])).toContain(`s3:ListBucket ${bucketArn}`);
+    });
+
+    it("may push to the sales-report repository only", () => {
+      const arn = ref("aws_ecr_repository", repository.id, "arn");
+      expect(grants(statements, ECR_PUSH_ACTIONS)).toEqual(
+        ECR_PUSH_ACTIONS.map((action) => `${action} ${arn}`).sort(),
+      );
+    });
+  });
+
+  describe(`the image tag, from the deploy to job ${job}`, () => {
+    let taskDefinition: FoundResource;
+    beforeAll(() => {
+      taskDefinition = resourceWhere(tf, "aws_ecs_task_definition", { family: job });
+    });
+
+    it(`is the variable image_tag, which only takes a short commit hash`, () => {
+      expect(deployedTagJobs(config, release.imageRepository).map((j) => j.jobName)).toEqual([job]);
+      expect(variablesOf(tf)[IMAGE_TAG_VARIABLE]).toMatchObject({
+        type: "string",
+        nullable: false,
+        validation: [
+          {
+            condition: `\${can(regex("${COMMIT_HASH_TAG.source}", var.${IMAGE_TAG_VARIABLE}))}`,
+            error_message: expect.stringContaining("first 7 characters of a commit hash"),
+          },
+        ],
+      });
+      expect(variablesOf(tf)[IMAGE_TAG_VARIABLE]).not.toHaveProperty("default");
+    });
+
+    it("runs <repository URL>:${var.image_tag} in the job's container", () => {
+      const [container] = containerDefinitions(taskDefinition.block);
+      expect(container).toMatchObject({
+        name: job,
+        image: `${ref("aws_ecr_repository", repository.id, "repository_url")}:\${var.${IMAGE_TAG_VARIABLE}}`,
+      });
+    });
+
+    it(`gives the runner, through /ecs-batch/${env}/${job}, the task definition of that image`, () => {
+      const parameter = resourceWhere(tf, "aws_ssm_parameter", {
+        name: `/ecs-batch/${env}/${job}`,
+      });
+      const spec = JSON.parse(parameter.block.value as string);
+      expect(spec).toMatchObject({
+        job,
+        taskDefinitionFamily: job,
+        taskDefinitionArn: ref("aws_ecs_task_definition", taskDefinition.id, "arn"),
+        containerName: job,
+      });
+    });
+
+    it("may be pulled by the job's execution role, named in the repository's policy", () => {
+      const role = resourceWhere(tf, "aws_iam_role", { name: `${job}-execution` });
+      expect(taskDefinition.block.execution_role_arn).toBe(ref("aws_iam_role", role.id, "arn"));
+      const policy = resourceWhere(tf, "aws_ecr_repository_policy", {
+        repository: ref("aws_ecr_repository", repository.id, "name"),
+      });
+      expect(JSON.parse(policy.block.policy as string).Statement).toEqual([
+        {
+          Sid: "PullByJobRoles",
+          Effect: "Allow",
+          Principal: { AWS: ref("aws_iam_role", role.id, "arn") },
+          Action: [
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+          ],
+        },
+      ]);
+    });
+  });
+});
+
+describe("the release branch", () => {
+  const branchOf = (config: EnvironmentConfig) => {
+    const { tf } = synthEnvironment(config);
+    const stage = (resources(tf, "aws_codepipeline")[0].stage as Block[])[0];
+    return ((stage.action as Block[])[0].configuration as Block).BranchName;
+  };
+  const withRelease = (config: EnvironmentConfig, branch?: string): EnvironmentConfig => ({
+    ...config,
+    images: { "sales-report": {} },
+    release: {
+      ...devRelease,
+      connectionArn: devRelease.connectionArn.replace(dev.accountId, config.accountId),
+      branch,
+    },
+  });
+
+  it("is develop for stg and main for prod unless the release names one", () => {
+    expect(DEFAULT_RELEASE_BRANCHES).toEqual({ stg: "develop", prod: "main" });
+    expect(branchOf(withRelease(stg))).toBe("develop");
+    expect(prod.release?.branch).toBeUndefined();
+    expect(branchOf(withRelease(prod, "release/2025"))).toBe("release/2025");
+  });
+
+  it("is the one the release names in an environment with no default", () => {
+    expect(branchOf({ ...withRelease(dev, "qa"), name: "qa" })).toBe("qa");
+  });
+
+  it("deploys with image_tag even when every job pins its tag: the variable is declared", () => {
+    const pinned: EnvironmentConfig = {
+      ...withRelease(stg),
+      jobs: stg.jobs.map((j) => ({ ...j, container: { image: "alpine:3.20" } })),
+    };
+    expect(pinned.jobs.some((j) => j.image !== undefined)).toBe(false);
+    const { tf } = synthEnvironment(pinned);
+    expect(variablesOf(tf)[IMAGE_TAG_VARIABLE]).toMatchObject({ type: "string" });
+  });
+});
+
+describe("an environment released by GitHub Actions", () => {
+  const githubActions = {
+    repository: "example-org/sales-report",
+    branch: "main",
+    imageRepository: "sales-report",
+  };
+  const config: EnvironmentConfig = { ...prod, release: undefined, githubActions };
+  let tf: TerraformJson;
+  let role: FoundResource;
+  beforeAll(() => {
+    tf = synthEnvironment(config).tf;
+    role = resourceWhere(tf, "aws_iam_role", { name: "prod-github-deploy" });
+  });
+
+  it("has the role prod-github-deploy, and no pipeline", () => {
+    expect(role.block).toMatchObject({ max_session_duration: 3600 });
+    expect(resources(tf, "aws_codepipeline")).toEqual([]);
+    expect(resources(tf, "aws_codebuild_project")).toEqual([]);
+  });
+
+  it("lets only workflow runs of example-org/sales-report@main assume it, through GitHub's OIDC provider", () => {
+    const provider = resourceWhere(tf, "aws_iam_openid_connect_provider", {
+      url: "https://token.actions.githubusercontent.com",
+    });
+    expect(JSON.parse(role.block.assume_role_policy as string).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Federated: ref("aws_iam_openid_connect_provider", provider.id, "arn") },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub":
+              "repo:example-org/sales-report:ref:refs/heads/main",
+          },
+        },
+      },
+    ]);
+  });
+
+  it("outputs the role's ARN as github-deploy-role-arn, and no pipeline name", () => {
+    expect(tf.output?.["github-deploy-role-arn"]).toEqual({
+      value: ref("aws_iam_role", role.id, "arn"),
+      description: "Role for GitHub Actions of example-org/sales-report@main: role-to-assume",
+    });
+    expect(tf.output).not.toHaveProperty("release-pipeline-name");
+  });
+
+  it("may read and write exactly prod's state object and push to sales-report only", () => {
+    const statements = roleStatements(tf, "prod-github-deploy");
+    const repository = resourceWhere(tf, "aws_ecr_repository", { name: "sales-report" });
+    const arn = ref("aws_ecr_repository", repository.id, "arn");
+    expect(grants(statements, S3_OBJECT_ACTIONS)).toEqual(stateObjectGrants(tf).sort());
+    expect(grants(statements, ECR_PUSH_ACTIONS)).toEqual(
+      ECR_PUSH_ACTIONS.map((action) => `${action} ${arn}`).sort(),
+    );
+  });
+
+  it("trusts the account's existing provider when given one, and makes none", () => {
+    const existing = "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com";
+    const { tf: withExisting } = synthEnvironment({
+      ...config,
+      githubActions: { ...githubActions, existingProviderArn: existing },
+    });
+    expect(resources(withExisting, "aws_iam_openid_connect_provider")).toEqual([]);
+    const trust = resourceWhere(withExisting, "aws_iam_role", { name: "prod-github-deploy" }).block
+      .assume_role_policy as string;
+    expect(JSON.parse(trust).Statement[0].Principal).toEqual({ Federated: existing });
+  });
+});
+
+describe("release config validation", () => {
+  const githubActions = {
+    repository: "example-org/sales-report",
+    branch: "main",
+    imageRepository: "sales-report",
+  };
+  /** dev with its release replaced by GitHub Actions. */
+  const github = (fields: Partial<typeof githubActions>): EnvironmentConfig => ({
+    ...dev,
+    release: undefined,
+    githubActions: { ...githubActions, ...fields },
+  });
+  /** dev without images: only the jobs that name their container's image. */
+  const withoutImages: EnvironmentConfig = {
+    ...dev,
+    images: undefined,
+    release: undefined,
+    jobs: dev.jobs.filter((job) => job.image === undefined),
+    workflows: undefined,
+  };
+  const withReportTag = (tag: string): EnvironmentConfig => ({
+    ...dev,
+    jobs: dev.jobs.map((job) =>
+      job.jobName === "build-sales-report"
+        ? { ...job, image: { repository: "sales-report", tag } }
+        : job,
+    ),
+  });
+
+  it.each<[string, EnvironmentConfig]>([
+    ["dev's release, on its own branch", dev],
+    ["prod's release, on the default branch", prod],
+    [
+      "a release without a branch in stg",
+      { ...stg, images: { "sales-report": {} }, release: { ...devRelease, branch: undefined } },
+    ],
+    ["a release with a branch in an environment with no default", { ...dev, name: "qa" }],
+    [
+      "a release of a repository id with '.', '_' and '-'",
+      {
+        ...dev,
+        release: { ...devRelease, repository: "example.org/sales_report-2" },
+      },
+    ],
+    ["GitHub Actions", github({})],
+    ["GitHub Actions beside the pipeline", { ...dev, githubActions }],
+    ["a literal commit hash tag", withReportTag("0f1e2d3")],
+  ])("accepts %s", (_, config) => {
+    expect(() => validateEnvironmentConfig(config)).not.toThrow();
+  });
+
+  it.each<[string, EnvironmentConfig, string]>([
+    [
+      "a release of an image repository not in images",
+      { ...dev, release: { ...devRelease, imageRepository: "reports" } },
+      "environment 'dev': release.imageRepository: 'reports' is not in images: name one of sales-report",
+    ],
+    [
+      "a release without connectionArn",
+      { ...dev, release: { ...devRelease, connectionArn: undefined as unknown as string } },
+      "environment 'dev': release.connectionArn: missing: create a CodeStar connection to the Git host in the console and give its ARN",
+    ],
+    [
+      "a release with an empty connectionArn",
+      { ...dev, release: { ...devRelease, connectionArn: "" } },
+      "environment 'dev': release.connectionArn: missing: create a CodeStar connection to the Git host in the console and give its ARN",
+    ],
+    [
+      "a release without a branch in an environment with no default",
+      { ...dev, name: "qa", release: { ...devRelease, branch: undefined } },
+      "environment 'qa': release.branch: no branch maps to environment 'qa' by default (develop -> stg, main -> prod): set release.branch",
+    ],
+    [
+      "a release of a repository without its owner",
+      { ...dev, release: { ...devRelease, repository: "sales-report" } },
+      "environment 'dev': release.repository: 'sales-report' must be a repository id 'owner/name'",
+    ],
+    [
+      "a release of a repository URL",
+      {
+        ...dev,
+        release: { ...devRelease, repository: "https://github.com/example-org/sales-report" },
+      },
+      "environment 'dev': release.repository: 'https://github.com/example-org/sales-report' must be a repository id 'owner/name'",
+    ],
+    [
+      "a release with a local backend",
+      { ...dev, backend: { local: {} } },
+      "environment 'dev': release: a release deploys the stack from a build, which needs the state in S3: use backend.s3",
+    ],
+    [
+      "GitHub Actions pushing to an image repository not in images",
+      github({ imageRepository: "reports" }),
+      "environment 'dev': githubActions.imageRepository: 'reports' is not in images: name one of sales-report",
+    ],
+    [
+      "GitHub Actions in an environment without images",
+      { ...withoutImages, githubActions },
+      "environment 'dev': githubActions.imageRepository: 'sales-report' is not in images: name one of (none: add images)",
+    ],
+    [
+      "GitHub Actions of a repository without its owner",
+      github({ repository: "example-org" }),
+      "environment 'dev': githubActions.repository: 'example-org' must be a repository id 'owner/name'",
+    ],
+    [
+      "GitHub Actions with a local backend",
+      { ...github({}), backend: { local: {} } },
+      "environment 'dev': githubActions: a release deploys the stack from a build, which needs the state in S3: use backend.s3",
+    ],
+    [
+      "a literal tag that is not a commit hash",
+      withReportTag("latest"),
+      "environment 'dev': jobs[2].image.tag: job 'build-sales-report': 'latest' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)",
+    ],
+    [
+      "a literal tag of a whole commit hash",
+      withReportTag("0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4"),
+      "environment 'dev': jobs[2].image.tag: job 'build-sales-report': '0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)",
+    ],
+  ])("rejects %s", (_, config, message) => {
+    expect(errorOf(config).message).toBe(message);
+  });
+
+  it("fails the synth of the stack with the same error", () => {
+    const config = { ...dev, name: "qa", release: { ...devRelease, branch: undefined } };
+    expect(() => synthEnvironment(config)).toThrow(
+      new EnvironmentConfigError(
+        "qa",
+        "release.branch",
+        "no branch maps to environment 'qa' by default (develop -> stg, main -> prod): set release.branch",
+      ),
+    );
+  });
+});
