@@ -7,6 +7,7 @@ import {
   validateFargateTaskRunOptions,
   validateTargetRetryPolicy,
 } from "./fargate-run-validation";
+import { fargateTaskParameters, targetRetryPolicy } from "./fargate-task-parameters";
 
 /**
  * How EventBridge retries a RunTask call that failed (throttling, no capacity, bad network
@@ -89,23 +90,8 @@ export class EcsEventTarget extends Construct {
       targetId,
       arn: props.clusterArn,
       roleArn: props.roleArn,
-      ecsTarget: {
-        launchType: "FARGATE",
-        platformVersion: props.platformVersion ?? "LATEST",
-        taskCount: props.taskCount ?? 1,
-        taskDefinitionArn: props.taskDefinitionArn,
-        propagateTags: props.propagateTags === false ? undefined : "TASK_DEFINITION",
-        enableEcsManagedTags: props.enableEcsManagedTags ?? true,
-        networkConfiguration: {
-          subnets: [...props.subnetIds],
-          securityGroups: props.securityGroupIds ? [...props.securityGroupIds] : undefined,
-          assignPublicIp: props.assignPublicIp ?? false,
-        },
-      },
-      retryPolicy: {
-        maximumRetryAttempts: props.retryPolicy?.maximumRetryAttempts ?? 185,
-        maximumEventAgeInSeconds: props.retryPolicy?.maximumEventAgeSeconds ?? 3600,
-      },
+      ecsTarget: fargateTaskParameters(props.taskDefinitionArn, props),
+      retryPolicy: targetRetryPolicy(props.retryPolicy),
       deadLetterConfig: props.deadLetterQueueArn ? { arn: props.deadLetterQueueArn } : undefined,
     });
   }

@@ -6,6 +6,7 @@ import {
   FargateRunOptions,
   TargetRetryPolicy,
 } from "../ecs-event-target/ecs-event-target";
+import { targetRetryPolicy } from "../ecs-event-target/fargate-task-parameters";
 import { IamRole } from "../iam-role/iam-role";
 import { PolicyStatement } from "../iam-role/policy-document";
 import { ScheduleRule } from "../schedule-rule/schedule-rule";
@@ -142,10 +143,6 @@ function addRule(
     tags: props.tags,
   });
   deadLetterQueue?.allowEventBridgeRule(rule.ruleArn);
-  const retryPolicy = {
-    maximumRetryAttempts: props.retryPolicy?.maximumRetryAttempts,
-    maximumEventAgeSeconds: props.retryPolicy?.maximumEventAgeSeconds,
-  };
   let ruleTarget: EcsEventTarget | CloudwatchEventTarget;
   if ("ecsTask" in props.target) {
     ruleTarget = new EcsEventTarget(scope, "Target", {
@@ -153,7 +150,7 @@ function addRule(
       ruleName: rule.ruleName,
       targetId: props.name,
       roleArn,
-      retryPolicy,
+      retryPolicy: props.retryPolicy,
       deadLetterQueueArn,
     });
   } else {
@@ -163,10 +160,7 @@ function addRule(
       arn: props.target.stateMachineArn,
       roleArn,
       input: props.target.input ?? "{}",
-      retryPolicy: {
-        maximumRetryAttempts: retryPolicy.maximumRetryAttempts ?? 185,
-        maximumEventAgeInSeconds: retryPolicy.maximumEventAgeSeconds ?? 3600,
-      },
+      retryPolicy: targetRetryPolicy(props.retryPolicy),
       deadLetterConfig: deadLetterQueueArn ? { arn: deadLetterQueueArn } : undefined,
     });
   }

@@ -1,6 +1,10 @@
 import { SchedulerSchedule as SchedulerScheduleResource } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
 import { FargateRunOptions, TargetRetryPolicy } from "../ecs-event-target/ecs-event-target";
+import {
+  fargateTaskParameters,
+  targetRetryPolicy,
+} from "../ecs-event-target/fargate-task-parameters";
 import { scheduleState } from "../schedule-rule/schedule-rule";
 import {
   validateDeadLetterQueueArn,
@@ -14,6 +18,7 @@ import {
   validateIntegerRange,
 } from "../validation/construct-validation";
 import {
+  isRealDateTime,
   SCHEDULER_LIMITS,
   validateSchedulerExpression,
   validateSchedulerName,
@@ -124,26 +129,9 @@ export class SchedulerSchedule extends Construct {
         roleArn: props.roleArn,
         input: ecsTask ? undefined : (props.input ?? "{}"),
         ecsParameters: ecsTask
-          ? {
-              launchType: "FARGATE",
-              platformVersion: ecsTask.platformVersion ?? "LATEST",
-              taskCount: ecsTask.taskCount ?? 1,
-              taskDefinitionArn: ecsTask.taskDefinitionArn,
-              propagateTags: ecsTask.propagateTags === false ? undefined : "TASK_DEFINITION",
-              enableEcsManagedTags: ecsTask.enableEcsManagedTags ?? true,
-              networkConfiguration: {
-                subnets: [...ecsTask.subnetIds],
-                securityGroups: ecsTask.securityGroupIds
-                  ? [...ecsTask.securityGroupIds]
-                  : undefined,
-                assignPublicIp: ecsTask.assignPublicIp ?? false,
-              },
-            }
+          ? fargateTaskParameters(ecsTask.taskDefinitionArn, ecsTask)
           : undefined,
-        retryPolicy: {
-          maximumRetryAttempts: props.retryPolicy?.maximumRetryAttempts ?? 185,
-          maximumEventAgeInSeconds: props.retryPolicy?.maximumEventAgeSeconds ?? 3600,
-        },
+        retryPolicy: targetRetryPolicy(props.retryPolicy),
         deadLetterConfig: props.deadLetterQueueArn ? { arn: props.deadLetterQueueArn } : undefined,
       },
     });
@@ -249,16 +237,9 @@ function validateRfc3339(value: string): void {
       `'${value}' is not an RFC 3339 date and time: write yyyy-mm-ddThh:mm:ss with whole seconds and a zone, 'Z' or '+hh:mm', e.g. 2026-12-01T00:00:00+09:00`,
     );
   }
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
   const [offsetHours, offsetMinutes] = [match[9], match[10]].map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   const exists =
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second &&
+    isRealDateTime(match.slice(1, 7).map(Number)) &&
     (match[7] === "Z" || (offsetHours <= 23 && offsetMinutes <= 59));
   if (!exists) {
     throw new Error(`'${value}' is not valid: there is no such date, time or zone offset`);

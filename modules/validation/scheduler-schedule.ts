@@ -32,20 +32,28 @@ export function validateSchedulerExpression(expression: string): void {
       `schedule expression '${expression}' is not valid: write a one-time schedule as at(yyyy-mm-ddThh:mm:ss), e.g. at(2026-12-24T03:00:00), without a zone offset (set the schedule's time zone instead)`,
     );
   }
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  if (!isRealDateTime(match.slice(1).map(Number))) {
+    throw new Error(
+      `schedule expression '${expression}' is not valid: there is no such date and time`,
+    );
+  }
+}
+
+/**
+ * Whether year, month (1-12), day, hour, minute and second name a moment that exists: no
+ * 31 April, 29 February only in leap years, no hour 24.
+ */
+export function isRealDateTime(fields: readonly number[]): boolean {
+  const [year, month, day, hour, minute, second] = fields;
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  const sameFields =
+  return (
     date.getUTCFullYear() === year &&
     date.getUTCMonth() === month - 1 &&
     date.getUTCDate() === day &&
     date.getUTCHours() === hour &&
     date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second;
-  if (!sameFields) {
-    throw new Error(
-      `schedule expression '${expression}' is not valid: there is no such date and time`,
-    );
-  }
+    date.getUTCSeconds() === second
+  );
 }
 
 /**
