@@ -7,6 +7,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "../iam-role/iam-role";
+import { IamScope } from "../iam-role/iam-scope";
 import { providerAccountId, providerPartition } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
@@ -238,7 +239,7 @@ export class FailureTopic extends Construct {
             `'${name}' names the Chatbot configuration too, which allows at most ${CHATBOT_NAME_MAX} characters`,
           );
         }
-        validateIamRoleName(`${name}-chatbot`);
+        validateIamRoleName(IamScope.of(this).name(`${name}-chatbot`));
       }
     });
     checkEndpoints(this, "emailAddresses", props.emailAddresses, (address) => {
@@ -295,9 +296,11 @@ interface TopicKeyScope {
  */
 function topicKeyPolicy(scope: TopicKeyScope): ResourcePolicyStatement[] {
   // SNS calls KMS with the topic's ARN as encryption context: the services may use the key for
-  // these topics' messages and nothing else.
+  // these topics' messages and nothing else. An encryption context value is a string, not an
+  // ARN, so it is compared with a string operator: an ARN operator on a string key does not match,
+  // and then no failure notice could be encrypted.
   const onlyForTheseTopics = {
-    ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": [...scope.topicArnPatterns] },
+    StringLike: { "kms:EncryptionContext:aws:sns:topicArn": [...scope.topicArnPatterns] },
   };
   const encrypt = ["kms:GenerateDataKey*", "kms:Decrypt"];
   return [

@@ -67,7 +67,7 @@ describe("FailureTopic", () => {
         onlyResource(json, "aws_kms_key").policy,
       );
       const onlyTheTopic = {
-        ArnLike: {
+        StringLike: {
           "kms:EncryptionContext:aws:sns:topicArn": [
             `arn:${PARTITION}:sns:*:${ACCOUNT}:dev-batch-failures`,
           ],
@@ -245,7 +245,7 @@ describe("FailureTopic", () => {
     it("lets the services encrypt for the chat topic too", () => {
       const [, events, cloudwatch] = statements(onlyResource(json, "aws_kms_key").policy);
       for (const statement of [events, cloudwatch]) {
-        expect(statement.Condition?.ArnLike).toEqual({
+        expect(statement.Condition?.StringLike).toEqual({
           "kms:EncryptionContext:aws:sns:topicArn": [
             `arn:${PARTITION}:sns:*:${ACCOUNT}:dev-batch-failures`,
             `arn:${PARTITION}:sns:*:${ACCOUNT}:dev-batch-failures-chat`,
