@@ -177,15 +177,17 @@ function addSchedulerSchedule(
   let role: IamRole | undefined;
   if (!props.roleArn) {
     const account = providerAccountId(scope);
-    const scheduleArn = `arn:${providerPartition(scope)}:scheduler:${providerRegion(scope)}:${account}:schedule/${groupName}/${props.name}`;
+    // Scheduler assumes the role with the schedule *group* as aws:SourceArn: AWS's confused
+    // deputy guidance says to scope the condition to the group, never to one schedule.
+    const groupArn = `arn:${providerPartition(scope)}:scheduler:${providerRegion(scope)}:${account}:schedule-group/${groupName}`;
     role = new IamRole(scope, "SchedulerRole", {
       name: `${props.name}-scheduler`,
       identifier: "scheduler.amazonaws.com",
       description: `EventBridge Scheduler role that starts ${props.name} on its schedule and nothing else`,
-      // Only this account's schedule may assume the role (confused deputy).
+      // Only this account's schedules of the group may assume the role (confused deputy).
       trustConditions: {
         StringEquals: { "aws:SourceAccount": account },
-        ArnEquals: { "aws:SourceArn": scheduleArn },
+        ArnEquals: { "aws:SourceArn": groupArn },
       },
       policy: {
         statements: [

@@ -341,7 +341,7 @@ describe("addJobSchedule", () => {
         resourceAt(json, "aws_iam_policy", "nightly/SchedulerRole/Policy").policy,
       );
 
-      it("may be assumed only by this account's schedule of this name and group", () => {
+      it("may be assumed only by this account's schedules of its group, as AWS documents", () => {
         expect(role.name).toBe("nightly-scheduler");
         expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
           {
@@ -351,7 +351,7 @@ describe("addJobSchedule", () => {
             Condition: {
               StringEquals: { "aws:SourceAccount": ACCOUNT },
               ArnEquals: {
-                "aws:SourceArn": `arn:${PARTITION}:scheduler:${REGION}:${ACCOUNT}:schedule/batch/nightly`,
+                "aws:SourceArn": `arn:${PARTITION}:scheduler:${REGION}:${ACCOUNT}:schedule-group/batch`,
               },
             },
           },
@@ -388,7 +388,7 @@ describe("addJobSchedule", () => {
     const { json } = scheduled({ scheduler: { timeZone: "Asia/Tokyo" } });
     const trust = JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy as string);
     expect(trust.Statement[0].Condition.ArnEquals["aws:SourceArn"]).toBe(
-      `arn:${PARTITION}:scheduler:${REGION}:${ACCOUNT}:schedule/default/nightly`,
+      `arn:${PARTITION}:scheduler:${REGION}:${ACCOUNT}:schedule-group/default`,
     );
     expect(onlyResource(json, "aws_scheduler_schedule").flexible_time_window).toEqual({
       mode: "OFF",
