@@ -35,6 +35,13 @@ export interface JobRunSpec {
 
 export const JOB_RUN_SPEC_VERSION = 1;
 
+/**
+ * The tag ecs-batch puts on every task it starts, with the job's name (its task definition
+ * family) as value: the runner policy lets it stop only tasks that carry it, so a runner cannot
+ * stop other tasks of a shared cluster.
+ */
+export const JOB_TAG_KEY = "BatchJob";
+
 /** The SSM parameter prefix of an environment's jobs. */
 export function jobParameterPrefix(environment: string): string {
   return `/ecs-batch/${environment}`;

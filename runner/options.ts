@@ -1,5 +1,6 @@
 import type { KeyValuePair, RunTaskCommandInput, Tag } from "@aws-sdk/client-ecs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { JOB_TAG_KEY } from "./job-run-spec";
 import type { RunRequest } from "./run-job";
 
 /**
@@ -264,10 +265,24 @@ export function commonOptionsProblem(options: CommonOptions): string | undefined
     return "--retry-on-exit-code needs --retries 1 or more";
   }
   const tags = options.tag ?? [];
-  if (tags.length > MAX_TAGS) {
-    return `--tag is given ${tags.length} times: a task has at most ${MAX_TAGS} tags`;
+  if (tags.length > MAX_TAGS - 1) {
+    return `--tag is given ${tags.length} times: a task has at most ${MAX_TAGS} tags, one of them ${JOB_TAG_KEY}`;
+  }
+  if (tags.some((tag) => tag.key === JOB_TAG_KEY)) {
+    return `--tag ${JOB_TAG_KEY}=...: ecs-batch tags every task it starts with ${JOB_TAG_KEY}=<job> itself, so that it may stop it`;
   }
   return undefined;
+}
+
+/**
+ * The task definition family a RunTask input runs: `family`, `family:revision` or a task
+ * definition ARN; undefined when the input names none.
+ */
+export function familyOf(taskDefinition: string | undefined): string | undefined {
+  if (taskDefinition === undefined) {
+    return undefined;
+  }
+  return taskDefinition.replace(/^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\//, "").split(":")[0];
 }
 
 /**
@@ -325,6 +340,11 @@ export function applyCommonOptions(
       tags.map(({ key, value }) => ({ key, value })),
       (tag) => tag.key,
     );
+  }
+  // The runner policy lets ecs-batch stop only the tasks tagged with their job.
+  const job = familyOf(input.taskDefinition);
+  if (job !== undefined && !(result.tags ?? []).some((tag) => tag.key === JOB_TAG_KEY)) {
+    result.tags = [...(result.tags ?? []), { key: JOB_TAG_KEY, value: job }];
   }
   const environment = options.environment ?? [];
   if (options.command !== undefined || environment.length > 0) {

@@ -1,7 +1,10 @@
 import { PolicyDocument } from "../iam-role/policy-document";
+import { JOB_TAG_KEY } from "../../runner/job-run-spec";
 
 /** What the runner needs to know of one job to start it, watch it and stop it. */
 export interface RunnableJob {
+  /** The job's name: the value of the tag the runner puts on the tasks it starts. */
+  readonly jobName: string;
   readonly clusterArn: string;
   /** `arn:...:task-definition/FAMILY:*` */
   readonly taskDefinitionRevisionsArn: string;
@@ -37,9 +40,19 @@ export function runnerPolicy(jobs: readonly RunnableJob[]): PolicyDocument {
         conditions: { ArnEquals: { "ecs:cluster": clusters } },
       },
       {
-        sid: "WatchAndStopTheJobsTasks",
-        actions: ["ecs:DescribeTasks", "ecs:StopTask"],
+        sid: "WatchTheJobsTasks",
+        actions: ["ecs:DescribeTasks"],
         resources: clusterTasks,
+      },
+      {
+        // Only the tasks ecs-batch started: it tags each with its job. Other tasks of a shared
+        // cluster are out of reach.
+        sid: "StopTheTasksItStarted",
+        actions: ["ecs:StopTask"],
+        resources: clusterTasks,
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${JOB_TAG_KEY}`]: unique(jobs.map((j) => j.jobName)) },
+        },
       },
       {
         sid: "TagTasksAtLaunch",

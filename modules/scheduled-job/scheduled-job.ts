@@ -17,6 +17,7 @@ import { EcsEventTarget, FargateRunOptions } from "../ecs-event-target/ecs-event
 import { FailureTopic } from "../failure-notification/failure-topic";
 import { JobFailureNotification } from "../failure-notification/job-failure-notification";
 import { IamRole } from "../iam-role/iam-role";
+import { IamScope } from "../iam-role/iam-scope";
 import { addJobSchedule, JobSchedule, JobScheduleOptions } from "../job-schedule/job-schedule";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { JobWorkflow } from "../job-workflow/job-workflow";
@@ -25,7 +26,7 @@ import { providerRegion } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
 import { validateIamRoleName, validateRuleName } from "../validation/names";
-import { JOB_RUN_SPEC_VERSION } from "../../runner/job-run-spec";
+import { JOB_RUN_SPEC_VERSION, JOB_TAG_KEY } from "../../runner/job-run-spec";
 import { clusterTasksArn, ecrRepositoryArnOfImage, familyRevisionsArn } from "./arns";
 import { eventsRolePolicy, executionRolePolicy } from "./job-policies";
 import { addRunnerParameter, DEFAULT_RUNNER_PARAMETER_PREFIX } from "./runner-parameter";
@@ -480,7 +481,7 @@ export class ScheduledJob extends Construct {
           `'${name}' names a task definition family too, so it may contain only letters, digits, '-' and '_'`,
         );
       }
-      validateIamRoleName(`${name}-execution`);
+      validateIamRoleName(IamScope.of(this).name(`${name}-execution`));
     });
     const taskOptions = [
       "container",
@@ -554,6 +555,16 @@ export class ScheduledJob extends Construct {
         this,
         "preventOverlap",
         "it runs the job through a workflow, which needs the job's container, hidden by an existing taskDefinition",
+      );
+    }
+    const reservedTag = [JOB_TAG_KEY, "SafeToRerun"].find((key) =>
+      Object.hasOwn(props.tags ?? {}, key),
+    );
+    if (reservedTag !== undefined) {
+      invalid(
+        this,
+        "tags",
+        `'${reservedTag}' is set by the job itself (SafeToRerun from safeToRerun; ${JOB_TAG_KEY} by ecs-batch on the tasks it starts): remove it`,
       );
     }
     if (props.failureNotification && props.taskDefinition) {

@@ -122,11 +122,17 @@ describe("commonOptionsProblem", () => {
     );
   });
 
-  test("at most 50 tags", () => {
+  test("at most 49 tags: the task's 50th is BatchJob", () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: "" }));
-    expect(commonOptionsProblem({ ...OPTIONS, tag: tags(50) })).toBeUndefined();
-    expect(commonOptionsProblem({ ...OPTIONS, tag: tags(51) })).toBe(
-      "--tag is given 51 times: a task has at most 50 tags",
+    expect(commonOptionsProblem({ ...OPTIONS, tag: tags(49) })).toBeUndefined();
+    expect(commonOptionsProblem({ ...OPTIONS, tag: tags(50) })).toBe(
+      "--tag is given 50 times: a task has at most 50 tags, one of them BatchJob",
+    );
+  });
+
+  test("BatchJob is not a --tag: ecs-batch sets it to stop only its own tasks", () => {
+    expect(commonOptionsProblem({ ...OPTIONS, tag: [{ key: "BatchJob", value: "x" }] })).toBe(
+      "--tag BatchJob=...: ecs-batch tags every task it starts with BatchJob=<job> itself, so that it may stop it",
     );
   });
 });
@@ -142,11 +148,31 @@ describe("defaultStartedBy", () => {
 });
 
 describe("applyCommonOptions", () => {
-  test("sets only startedBy when no option is given", () => {
+  test("sets only startedBy and the job's tag when no option is given", () => {
     expect(applyCommonOptions(INPUT, OPTIONS, "app", "ecs-batch/u@h")).toEqual({
       ...INPUT,
       startedBy: "ecs-batch/u@h",
+      tags: [{ key: "BatchJob", value: "nightly-report" }],
     });
+  });
+
+  test("tags the task with its task definition family, however the input names it", () => {
+    const tagOf = (taskDefinition: string) =>
+      applyCommonOptions({ ...INPUT, taskDefinition }, OPTIONS, "app", "d").tags;
+    for (const name of [
+      "nightly-report",
+      "nightly-report:42",
+      "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/nightly-report:42",
+    ]) {
+      expect(tagOf(name)).toEqual([{ key: "BatchJob", value: "nightly-report" }]);
+    }
+  });
+
+  test("keeps a BatchJob tag the input sets itself", () => {
+    const input = { ...INPUT, tags: [{ key: "BatchJob", value: "report" }] };
+    expect(applyCommonOptions(input, OPTIONS, "app", "d").tags).toEqual([
+      { key: "BatchJob", value: "report" },
+    ]);
   });
 
   test("keeps the input's startedBy unless --started-by is given", () => {
@@ -197,6 +223,7 @@ describe("applyCommonOptions", () => {
       tags: [
         { key: "team", value: "data" },
         { key: "run", value: "manual" },
+        { key: "BatchJob", value: "nightly-report" },
       ],
       overrides: {
         cpu: "512",
@@ -244,7 +271,11 @@ describe("runRequestOf", () => {
         "d",
       ),
     ).toEqual({
-      runTaskInput: { ...INPUT, startedBy: "d" },
+      runTaskInput: {
+        ...INPUT,
+        startedBy: "d",
+        tags: [{ key: "BatchJob", value: "nightly-report" }],
+      },
       containerName: "app",
       wait: false,
       timeoutMs: 5_400_000,

@@ -44,7 +44,8 @@ describe("runnerPolicy", () => {
     expect(statements.map((s) => s.Sid)).toEqual([
       "ReadJobParameters",
       "RunTheJobs",
-      "WatchAndStopTheJobsTasks",
+      "WatchTheJobsTasks",
+      "StopTheTasksItStarted",
       "TagTasksAtLaunch",
       "FindTheJobContainer",
       "PassTheJobsRolesToEcsTasks",
@@ -76,11 +77,20 @@ describe("runnerPolicy", () => {
     }
   });
 
-  it("watches, stops and tags only the cluster's tasks", () => {
+  it("watches and tags only the cluster's tasks, and stops only those it tagged with a job", () => {
     const tasks = ["arn:aws:ecs:ap-northeast-1:123456789012:task/batch/*"];
-    expect(bySid("WatchAndStopTheJobsTasks")).toMatchObject({
-      Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+    expect(bySid("WatchTheJobsTasks")).toEqual({
+      Sid: "WatchTheJobsTasks",
+      Effect: "Allow",
+      Action: ["ecs:DescribeTasks"],
       Resource: tasks,
+    });
+    expect(bySid("StopTheTasksItStarted")).toEqual({
+      Sid: "StopTheTasksItStarted",
+      Effect: "Allow",
+      Action: ["ecs:StopTask"],
+      Resource: tasks,
+      Condition: { StringEquals: { "aws:ResourceTag/BatchJob": ["extract", "load"] } },
     });
     expect(bySid("TagTasksAtLaunch")).toMatchObject({
       Action: ["ecs:TagResource"],

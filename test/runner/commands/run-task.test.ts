@@ -27,7 +27,12 @@ describe("ecs-batch run-task", () => {
     expect(run.exitCode).toBe(0);
     expect(run.requests).toEqual([
       {
-        runTaskInput: { ...INPUT, startedBy: STARTED_BY },
+        runTaskInput: {
+          ...INPUT,
+          startedBy: STARTED_BY,
+          // The runner policy lets ecs-batch stop only the tasks tagged with their job.
+          tags: [{ key: "BatchJob", value: "nightly-report" }],
+        },
         wait: true,
         retries: 0,
         retryOnExitCode: false,
@@ -77,7 +82,10 @@ describe("ecs-batch run-task", () => {
           ...INPUT,
           startedBy: "cron/hourly-sync",
           clientToken: "hourly-sync-2026112303",
-          tags: [{ key: "team", value: "data" }],
+          tags: [
+            { key: "team", value: "data" },
+            { key: "BatchJob", value: "nightly-report" },
+          ],
           overrides: {
             containerOverrides: [
               {

@@ -20,6 +20,8 @@ const SPEC_INPUT = {
   propagateTags: "TASK_DEFINITION",
   enableECSManagedTags: true,
   startedBy: STARTED_BY,
+  // The runner policy lets ecs-batch stop only the tasks tagged with their job.
+  tags: [{ key: "BatchJob", value: "nightly-report" }],
 };
 const SPEC_LOGS = {
   logGroupName: "/ecs-batch/prod/nightly-report",
@@ -96,6 +98,7 @@ describe("ecs-batch run <job> --env <env>", () => {
           tags: [
             { key: "hinemos-session", value: "20261123030000-000" },
             { key: "rerun", value: "true" },
+            { key: "BatchJob", value: "nightly-report" },
           ],
           overrides: {
             containerOverrides: [
