@@ -2,8 +2,14 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole as IamRoleResource } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { invalid, validateField, validateIntegerRange } from "../validation/construct-validation";
+import {
+  invalid,
+  isUnresolved,
+  validateField,
+  validateIntegerRange,
+} from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
+import { IamScope } from "./iam-scope";
 import {
   PolicyConditions,
   PolicyDocument,
@@ -22,7 +28,8 @@ export interface FederatedPrincipal {
 }
 
 export interface IamRoleProps {
-  /** Name of the role, and of its policy. 1-64 of letters, digits and `+=,.@_-`. */
+  /** Name of the role, and of its policy, under the scope's name prefix ({@link IamScope}):
+   * 1-64 of letters, digits and `+=,.@_-`, prefix included. */
   readonly name: string;
   /**
    * Who may assume the role: the service principal (or principals), e.g.
@@ -43,10 +50,10 @@ export interface IamRoleProps {
    * @default 3600 (IAM's default) */
   readonly maxSessionDurationSeconds?: number;
   /** IAM path: `/` or `/segment/.../`.
-   * @default "/" */
+   * @default the scope's path ({@link IamScope}), else "/" */
   readonly path?: string;
-  /** ARN of a permissions boundary policy, where the organisation requires one.
-   * @default no boundary */
+  /** ARN of a permissions boundary policy: the role can never do more than it allows.
+   * @default the scope's boundary ({@link IamScope}), else no boundary */
   readonly permissionsBoundaryArn?: string;
   /** @default no tags beyond the provider's default tags */
   readonly tags?: Readonly<Record<string, string>>;
@@ -74,7 +81,20 @@ export class IamRole extends Construct {
 
   constructor(scope: Construct, id: string, props: IamRoleProps) {
     super(scope, id);
-    validateField(this, "name", props.name, validateIamRoleName);
+    const iam = IamScope.of(this);
+    const name = iam.name(props.name);
+    const path = props.path ?? iam.path;
+    validateField(this, "name", name, validateIamRoleName);
+    if (!isUnresolved(name)) {
+      const owner = iam.claimRoleName(name, this.node.path);
+      if (owner !== undefined) {
+        invalid(
+          this,
+          "name",
+          `the role name '${name}' is taken by ${owner} already: IAM role names are unique in an account`,
+        );
+      }
+    }
     const principal = this.trustedPrincipal(props);
     validateIntegerRange(
       this,
@@ -83,11 +103,7 @@ export class IamRole extends Construct {
       3600,
       43200,
     );
-    validateField(this, "path", props.path, (path) => {
-      if (!/^\/([\x21-\x7e]+\/)*$/.test(path) || path.length > 512) {
-        throw new Error(`'${path}' is not an IAM path: write '/' or '/segment/.../'`);
-      }
-    });
+    validateField(this, "path", path, validateIamPath);
 
     let policyJson: string;
     if (typeof props.policy === "string") {
@@ -100,10 +116,10 @@ export class IamRole extends Construct {
 
     const tags = props.tags ? { ...props.tags } : undefined;
     this.resource = new IamRoleResource(this, "Resource", {
-      name: props.name,
-      path: props.path,
+      name,
+      path,
       description: props.description,
-      permissionsBoundary: props.permissionsBoundaryArn,
+      permissionsBoundary: props.permissionsBoundaryArn ?? iam.permissionsBoundaryArn,
       maxSessionDuration: props.maxSessionDurationSeconds,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
@@ -119,8 +135,8 @@ export class IamRole extends Construct {
       tags,
     });
     this.policyResource = new IamPolicy(this, "Policy", {
-      name: props.name,
-      path: props.path,
+      name,
+      path,
       description: props.description,
       policy: policyJson,
       tags,
@@ -176,5 +192,12 @@ export class IamRole extends Construct {
       principal: { Service: identifiers.length === 1 ? identifiers[0] : identifiers },
       action: "sts:AssumeRole",
     };
+  }
+}
+
+/** Throws unless `path` is an IAM path: `/` or `/segment/.../`, at most 512 characters. */
+export function validateIamPath(path: string): void {
+  if (!/^\/([\x21-\x7e]+\/)*$/.test(path) || path.length > 512) {
+    throw new Error(`'${path}' is not an IAM path: write '/' or '/segment/.../'`);
   }
 }
