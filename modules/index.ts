@@ -9,6 +9,7 @@ export * from "./iam-role";
 export * from "./job-log-group";
 export * from "./job-schedule";
 export * from "./job-workflow";
+export * from "./permissions-boundary";
 export * from "./release-pipeline";
 export * from "./schedule-rule";
 export * from "./scheduled-job";

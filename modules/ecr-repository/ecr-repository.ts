@@ -39,6 +39,15 @@ export const ECR_PULL_ACTIONS: readonly string[] = [
   "ecr:GetDownloadUrlForLayer",
 ];
 
+/** Throws an Error quoting the name unless it is an ECR repository name. */
+export function validateRepositoryName(name: string): void {
+  if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
+    throw new Error(
+      `repository name '${name}' is not valid: it must have 2-256 characters, lower-case letters and digits with '.', '_' or '-' between them, in parts separated by '/'`,
+    );
+  }
+}
+
 /**
  * The lifecycle policy JSON: untagged images (layers of an interrupted push, an image whose tag
  * moved) expire after a day; of the rest, the newest `keepImages` stay. ECR evaluates a rule on
@@ -93,13 +102,7 @@ export class EcrRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
-    validateField(this, "repositoryName", props.repositoryName, (name) => {
-      if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
-        throw new Error(
-          `repository name '${name}' is not valid: it must have 2-256 characters, lower-case letters and digits with '.', '_' or '-' between them, in parts separated by '/'`,
-        );
-      }
-    });
+    validateField(this, "repositoryName", props.repositoryName, validateRepositoryName);
     validateIntegerRange(this, "keepImages", props.keepImages, 1, 1000);
     validateField(this, "kmsKeyArn", props.kmsKeyArn, (arn) => {
       if (!KMS_KEY_ARN.test(arn)) {

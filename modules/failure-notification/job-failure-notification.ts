@@ -4,6 +4,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
 import { IamRole } from "../iam-role/iam-role";
+import { IamScope } from "../iam-role/iam-scope";
 import {
   publishToEncryptedTopicsStatements,
   stateMachineLoggingStatement,
@@ -281,7 +282,7 @@ export class JobFailureNotification extends Construct {
       }
       validateRuleName(`${name}-failed`);
       if (props.hasSidecars) {
-        validateIamRoleName(`${name}-result-filter`);
+        validateIamRoleName(IamScope.of(this).name(`${name}-result-filter`));
       }
     });
     validateField(this, "environment", props.environment, (environment) => {

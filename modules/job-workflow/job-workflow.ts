@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { JobFailureNotificationOptions, ScheduledJob } from "../scheduled-job/scheduled-job";
 import { addScheduleFailureAlarms } from "../failure-notification/schedule-failure-alarms";
 import { IamRole } from "../iam-role/iam-role";
+import { IamScope } from "../iam-role/iam-scope";
 import { PolicyStatement } from "../iam-role/policy-document";
 import {
   publishToEncryptedTopicsStatements,
@@ -97,7 +98,7 @@ export class JobWorkflow extends Construct {
           `'${name}' must be 1-54 letters, digits, '-' and '_' (it names the state machine and the role '<name>-scheduler')`,
         );
       }
-      validateIamRoleName(`${name}-scheduler`);
+      validateIamRoleName(IamScope.of(this).name(`${name}-scheduler`));
     });
 
     const runs = props.jobs.map((entry, index) => this.jobRun(entry, index));

@@ -1,24 +1,38 @@
 import { Construct } from "constructs";
 import { PolicyStatement } from "../iam-role/policy-document";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
+import {
+  environmentIamNamePrefix,
+  permissionsBoundaryArn,
+  RELEASE_IAM_PATH,
+} from "../permissions-boundary/environment-iam";
 import { jobParameterPrefix } from "../../runner/job-run-spec";
 
-/** Where a release deploys: the environment's stack, in one account and region. */
+/** Where a release deploys: the environment's jobs stack, in one account and region. */
 export interface DeployTarget {
   /** The environment: the stack `cdktf deploy` takes, and the prefix of names made for it. */
   readonly environment: string;
   readonly partition: string;
   readonly accountId: string;
   readonly region: string;
+  /** Task roles made outside the environment that its jobs run with (a job's `taskRoleArn`):
+   * registering and running a task definition with a role needs `iam:PassRole` on it.
+   * @default none */
+  readonly externalTaskRoleArns?: readonly string[];
 }
 
 /** The deploy target of `environment` in the account and region of the scope's AWS provider. */
-export function deployTargetOf(scope: Construct, environment: string): DeployTarget {
+export function deployTargetOf(
+  scope: Construct,
+  environment: string,
+  externalTaskRoleArns?: readonly string[],
+): DeployTarget {
   return {
     environment,
     partition: providerPartition(scope),
     accountId: providerAccountId(scope),
     region: providerRegion(scope),
+    externalTaskRoleArns,
   };
 }
 
@@ -43,54 +57,99 @@ const STACK_ROLE_SERVICES = [
   "states.amazonaws.com",
 ];
 
-/** IAM actions that change roles and policies: what a deployer may not do to its own. */
-const IAM_ROLE_WRITES = [
-  "iam:CreateRole",
+/** IAM actions that change a role, besides creating it and its boundary. */
+const IAM_ROLE_CHANGES = [
   "iam:DeleteRole",
   "iam:UpdateRole",
   "iam:UpdateRoleDescription",
   "iam:UpdateAssumeRolePolicy",
   "iam:TagRole",
   "iam:UntagRole",
+];
+/** IAM actions that put permissions on a role. */
+const IAM_ROLE_PERMISSION_CHANGES = [
   "iam:AttachRolePolicy",
   "iam:DetachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
 ];
-const IAM_POLICY_WRITES = [
+/** IAM actions that set or remove a role's permissions boundary. */
+const IAM_BOUNDARY_CHANGES = [
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+];
+/** IAM actions that change a managed policy. */
+const IAM_POLICY_CHANGES = [
   "iam:CreatePolicy",
   "iam:DeletePolicy",
   "iam:CreatePolicyVersion",
   "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
   "iam:TagPolicy",
   "iam:UntagPolicy",
 ];
+/** KMS actions that change a key or what it may be used for. */
+const KMS_KEY_CHANGES = [
+  "kms:PutKeyPolicy",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:UpdateKeyDescription",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:CreateGrant",
+];
+/** CloudWatch Logs actions that change or delete a log group. */
+const LOG_GROUP_CHANGES = [
+  "logs:DeleteLogGroup",
+  "logs:PutRetentionPolicy",
+  "logs:DeleteRetentionPolicy",
+  "logs:AssociateKmsKey",
+  "logs:DisassociateKmsKey",
+  "logs:TagResource",
+  "logs:TagLogGroup",
+  "logs:UntagResource",
+];
 
 /**
- * What `cdktf deploy <environment>` needs to apply the environment's stack: create, read, change
- * and delete every kind of resource the stack manages (cluster, task definitions, roles and
+ * What `cdktf deploy <environment>` needs to apply the environment's jobs stack: create, read,
+ * change and delete every kind of resource the stack manages (cluster, task definitions, roles and
  * policies, rules, schedules, workflows, topics, queues, keys, log groups, runner parameters,
- * alarms, image repositories, Chatbot), read the network it looks up, and read the release's own
- * resources, which live in the same stack.
+ * alarms, Chatbot), and read the network and the image repositories it looks up.
  *
  * Applying a stack is necessarily broad over the services it manages. The statements are scoped
- * to those services and, where the stack's names are predictable, to them: topics, key aliases
- * and the Chatbot configuration start with the environment's name, runner parameters live under
- * `/ecs-batch/<environment>/`. Job roles, queues, log groups and image repositories are named
- * after jobs and images, which any commit may add, so those are scoped to the resource type in
- * this account and region. `iam:PassRole` names the services the stack's roles are for. Actions
- * without resource-level permissions are on `*`, each named.
+ * to those services and, where the stack's names are predictable, to them: roles and managed
+ * policies are named `<environment>-...`, topics, key aliases and the Chatbot configuration start
+ * with the environment's name, runner parameters live under `/ecs-batch/<environment>/`. Queues,
+ * log groups and rules are named after jobs, which any commit may add, so those are scoped to the
+ * resource type in this account and region. Actions without resource-level permissions are on
+ * `*`, each named.
  *
- * A deployer may read but not change the release itself (pipeline, build project, artifact
- * bucket, its own roles and policies): whatever runs the release cannot widen its own
- * permissions or point itself at another repository. Change the release by applying the stack
- * as an administrator.
+ * IAM is where a deployer could grant itself more than it has, so every path to that is closed:
+ * - a role can only be created with the environment's permissions boundary, which denies every
+ *   IAM change, and no role's boundary can be changed or removed, nor the boundary policy itself;
+ * - policies can be attached only if they are the environment's own (`policy/<environment>-*`),
+ *   and only to roles under the boundary, which caps whatever they grant; no inline policies;
+ * - trust policies, policy versions and `iam:PassRole` are limited to the environment's own roles
+ *   and policies, and roles are passed only to the services the stack's roles are for;
+ * - everything the release stack holds (its roles, their policies, the boundary, the artifacts
+ *   key, the build's log group) is out of reach: IAM by its path `/ecs-batch-release/`, which no
+ *   `role/<environment>-*` pattern matches, and an explicit Deny on all of it besides.
  */
 export function stackDeployStatements(target: DeployTarget): PolicyStatement[] {
   const { partition, accountId, region, environment } = target;
   const arn = (service: string, resource: string, inRegion: string = region) =>
     `arn:${partition}:${service}:${inRegion}:${accountId}:${resource}`;
   const iam = (resource: string) => arn("iam", resource, "");
+  const prefix = environmentIamNamePrefix(environment);
+  const environmentRoles = iam(`role/${prefix}*`);
+  const environmentPolicies = iam(`policy/${prefix}*`);
+  const boundary = permissionsBoundaryArn(partition, accountId, environment);
+  const underTheBoundary = { ArnEquals: { "iam:PermissionsBoundary": boundary } };
   const release = releaseName(environment);
-  const githubRole = githubDeployRoleName(environment);
+  const externalTaskRoles = target.externalTaskRoleArns ?? [];
   return [
     {
       // None of these has resource-level permissions: IAM only accepts `*` for them.
@@ -157,30 +216,57 @@ export function stackDeployStatements(target: DeployTarget): PolicyStatement[] {
       conditions: { StringEquals: { "iam:AWSServiceName": "ecs.amazonaws.com" } },
     },
     {
-      // Job roles are named after jobs (`<job>-execution`, ...), which any commit may add: all
-      // roles and policies of the account, less the release's own (see the Deny below).
-      sid: "ManageRolesAndPolicies",
+      sid: "CreateRolesOnlyUnderTheBoundary",
+      actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      resources: [environmentRoles],
+      conditions: underTheBoundary,
+    },
+    {
+      sid: "AttachTheEnvironmentsPoliciesToRolesUnderTheBoundary",
+      actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      resources: [environmentRoles],
+      conditions: { ...underTheBoundary, ArnLike: { "iam:PolicyARN": environmentPolicies } },
+    },
+    {
+      sid: "ManageTheEnvironmentsRoles",
       actions: [
-        ...IAM_ROLE_WRITES,
+        ...IAM_ROLE_CHANGES,
         "iam:GetRole",
         "iam:ListRoleTags",
         "iam:ListRolePolicies",
         "iam:ListAttachedRolePolicies",
         "iam:ListInstanceProfilesForRole",
-        ...IAM_POLICY_WRITES,
+      ],
+      resources: [environmentRoles],
+    },
+    {
+      // Terraform updates a managed policy by creating a version and making it the default.
+      sid: "ManageTheEnvironmentsPolicies",
+      actions: [
+        ...IAM_POLICY_CHANGES,
         "iam:GetPolicy",
         "iam:GetPolicyVersion",
         "iam:ListPolicyVersions",
         "iam:ListPolicyTags",
       ],
-      resources: [iam("role/*"), iam("policy/*")],
+      resources: [environmentPolicies],
     },
     {
-      sid: "PassRolesToTheStacksServices",
+      sid: "PassTheEnvironmentsRolesToItsServices",
       actions: ["iam:PassRole"],
-      resources: [iam("role/*")],
+      resources: [environmentRoles],
       conditions: { StringEquals: { "iam:PassedToService": STACK_ROLE_SERVICES } },
     },
+    ...(externalTaskRoles.length > 0
+      ? [
+          {
+            sid: "PassTheJobsTaskRolesToEcsTasks",
+            actions: ["iam:PassRole"],
+            resources: [...externalTaskRoles],
+            conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+          },
+        ]
+      : []),
     {
       sid: "ManageRules",
       actions: [
@@ -254,22 +340,15 @@ export function stackDeployStatements(target: DeployTarget): PolicyStatement[] {
     },
     {
       // Key IDs are random: keys are scoped to the account and region, aliases to the
-      // environment's names.
+      // environment's names (the release's key is denied below).
       sid: "ManageKeys",
       actions: [
         "kms:DescribeKey",
         "kms:GetKeyPolicy",
         "kms:GetKeyRotationStatus",
         "kms:ListResourceTags",
-        "kms:PutKeyPolicy",
-        "kms:EnableKeyRotation",
-        "kms:DisableKeyRotation",
-        "kms:UpdateKeyDescription",
-        "kms:EnableKey",
-        "kms:DisableKey",
-        "kms:ScheduleKeyDeletion",
-        "kms:TagResource",
-        "kms:UntagResource",
+        // No grants: nothing in the jobs stack makes one.
+        ...KMS_KEY_CHANGES.filter((action) => action !== "kms:CreateGrant"),
       ],
       resources: [arn("kms", "key/*")],
     },
@@ -286,29 +365,8 @@ export function stackDeployStatements(target: DeployTarget): PolicyStatement[] {
       resources: [arn("kms", `alias/${environment}-*`), arn("kms", "key/*")],
     },
     {
-      // ECR encrypts a new repository's images through a grant on the key, made for the caller.
-      sid: "LetEcrEncryptNewRepositories",
-      actions: ["kms:CreateGrant", "kms:RetireGrant"],
-      resources: [arn("kms", "key/*")],
-      conditions: {
-        StringEquals: { "kms:ViaService": `ecr.${region}.amazonaws.com` },
-        Bool: { "kms:GrantIsForAWSResource": "true" },
-      },
-    },
-    {
       sid: "ManageLogGroups",
-      actions: [
-        "logs:CreateLogGroup",
-        "logs:DeleteLogGroup",
-        "logs:PutRetentionPolicy",
-        "logs:DeleteRetentionPolicy",
-        "logs:AssociateKmsKey",
-        "logs:DisassociateKmsKey",
-        "logs:TagResource",
-        "logs:TagLogGroup",
-        "logs:UntagResource",
-        "logs:ListTagsForResource",
-      ],
+      actions: ["logs:CreateLogGroup", ...LOG_GROUP_CHANGES, "logs:ListTagsForResource"],
       resources: [arn("logs", "log-group:*")],
     },
     {
@@ -337,23 +395,9 @@ export function stackDeployStatements(target: DeployTarget): PolicyStatement[] {
       resources: [arn("cloudwatch", "alarm:*")],
     },
     {
-      sid: "ManageImageRepositories",
-      actions: [
-        "ecr:CreateRepository",
-        "ecr:DescribeRepositories",
-        "ecr:DeleteRepository",
-        "ecr:PutImageScanningConfiguration",
-        "ecr:PutImageTagMutability",
-        "ecr:PutLifecyclePolicy",
-        "ecr:GetLifecyclePolicy",
-        "ecr:DeleteLifecyclePolicy",
-        "ecr:SetRepositoryPolicy",
-        "ecr:GetRepositoryPolicy",
-        "ecr:DeleteRepositoryPolicy",
-        "ecr:TagResource",
-        "ecr:UntagResource",
-        "ecr:ListTagsForResource",
-      ],
+      // The image repositories belong to the release stack: the jobs stack looks them up.
+      sid: "FindImageRepositories",
+      actions: ["ecr:DescribeRepositories", "ecr:ListTagsForResource"],
       resources: [arn("ecr", "repository/*")],
     },
     {
@@ -367,38 +411,45 @@ export function stackDeployStatements(target: DeployTarget): PolicyStatement[] {
       resources: [arn("chatbot", `chat-configuration/slack-channel/${environment}-*`, "")],
     },
     {
-      // Terraform refreshes the release's resources on every deploy; it may not change them.
-      sid: "ReadTheRelease",
-      actions: [
-        "codepipeline:GetPipeline",
-        "codepipeline:ListTagsForResource",
-        "codebuild:BatchGetProjects",
-        "iam:GetOpenIDConnectProvider",
-        "iam:ListOpenIDConnectProviderTags",
-        "s3:ListBucket",
-        "s3:GetBucket*",
-        "s3:GetAccelerateConfiguration",
-        "s3:GetEncryptionConfiguration",
-        "s3:GetLifecycleConfiguration",
-        "s3:GetReplicationConfiguration",
-      ],
-      resources: [
-        arn("codepipeline", release),
-        arn("codebuild", `project/${release}`),
-        iam(`oidc-provider/${GITHUB_OIDC_HOST}`),
-        `arn:${partition}:s3:::${release}-*`,
-      ],
+      sid: "DenyRemovingOrChangingBoundaries",
+      effect: "Deny",
+      actions: ["iam:DeleteRolePermissionsBoundary"],
+      resources: ["*"],
     },
     {
-      sid: "DenyChangingTheReleasesOwnPermissions",
+      sid: "DenyChangingTheReleaseAndTheBoundary",
       effect: "Deny",
-      actions: [...IAM_ROLE_WRITES, ...IAM_POLICY_WRITES],
-      resources: [
-        iam(`role/${release}-*`),
-        iam(`policy/${release}-*`),
-        iam(`role/${githubRole}*`),
-        iam(`policy/${githubRole}*`),
+      actions: [
+        "iam:CreateRole",
+        ...IAM_ROLE_CHANGES,
+        ...IAM_ROLE_PERMISSION_CHANGES,
+        ...IAM_BOUNDARY_CHANGES,
+        ...IAM_POLICY_CHANGES,
+        "iam:PassRole",
       ],
+      resources: [iam(`role${RELEASE_IAM_PATH}*`), iam(`policy${RELEASE_IAM_PATH}*`), boundary],
+    },
+    {
+      // The release's key has random ids: it is known by its alias.
+      sid: "DenyChangingTheReleasesKey",
+      effect: "Deny",
+      actions: KMS_KEY_CHANGES,
+      resources: ["*"],
+      conditions: {
+        "ForAnyValue:StringLike": { "kms:ResourceAliases": `alias/${release}*` },
+      },
+    },
+    {
+      sid: "DenyChangingTheReleasesKeyAlias",
+      effect: "Deny",
+      actions: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
+      resources: [arn("kms", `alias/${release}*`)],
+    },
+    {
+      sid: "DenyChangingTheReleasesLogs",
+      effect: "Deny",
+      actions: LOG_GROUP_CHANGES,
+      resources: [arn("logs", `log-group:/aws/codebuild/${release}*`)],
     },
   ];
 }

@@ -6,6 +6,7 @@ import {
   renderPolicyDocument,
   validatePolicyDocument,
 } from "../iam-role/policy-document";
+import { IamScope } from "../iam-role/iam-scope";
 import { invalid, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
 
@@ -13,8 +14,8 @@ import { validateIamRoleName } from "../validation/names";
 export const MANAGED_POLICY_MAX_CHARACTERS = 6144;
 
 export interface StackDeployPolicyProps {
-  /** Name of the (first) policy; further ones are `<name>-2`, `<name>-3`, ... 1-62 of letters,
-   * digits and `+=,.@_-`. */
+  /** Name of the (first) policy, under the scope's name prefix ({@link IamScope}); further ones
+   * are `<name>-2`, `<name>-3`, ... 1-62 of letters, digits and `+=,.@_-`. */
   readonly name: string;
   /** The role that deploys, which the policies are attached to. */
   readonly roleName: string;
@@ -43,7 +44,9 @@ export class StackDeployPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: StackDeployPolicyProps) {
     super(scope, id);
-    validateField(this, "name", props.name, (name) => validateIamRoleName(`${name}-9`));
+    const iam = IamScope.of(this);
+    const name = iam.name(props.name);
+    validateField(this, "name", name, (value) => validateIamRoleName(`${value}-9`));
     validateField(this, "statements", { statements: props.statements }, validatePolicyDocument);
     const tags = props.tags ? { ...props.tags } : undefined;
     const policies: IamPolicy[] = [];
@@ -60,7 +63,8 @@ export class StackDeployPolicy extends Construct {
     groups.forEach((statements, index) => {
       const suffix = index === 0 ? "" : `${index + 1}`;
       const policy = new IamPolicy(this, `Resource${suffix}`, {
-        name: index === 0 ? props.name : `${props.name}-${suffix}`,
+        name: index === 0 ? name : `${name}-${suffix}`,
+        path: iam.path,
         description: props.description,
         policy: renderPolicyDocument({ statements }),
         tags,

@@ -35,3 +35,11 @@ export function providerPartition(scope: Construct): string {
   return stackSingleton(scope, "ProviderPartition", (s, id) => new DataAwsPartition(s, id))
     .partition;
 }
+
+/** The partition of a region known at synth time: `aws-cn`, `aws-us-gov`, or `aws`. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith("cn-")) {
+    return "aws-cn";
+  }
+  return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}

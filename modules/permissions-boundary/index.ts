@@ -1,0 +1,2 @@
+export * from "./environment-iam";
+export * from "./permissions-boundary";
