@@ -1,3 +1,4 @@
+import { validateRepositoryName } from "../modules/ecr-repository/ecr-repository";
 import { SlackChannel } from "../modules/failure-notification/failure-topic";
 import { JobWorkflowProps, WorkflowJob } from "../modules/job-workflow/job-workflow";
 import { JobContainer, ScheduledJobProps } from "../modules/scheduled-job/scheduled-job";
@@ -210,6 +211,16 @@ export const COMMIT_HASH_TAG = /^[0-9a-f]{7}$/;
 /** A Docker image tag. */
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
+/**
+ * The task roles the environment's jobs run with that the environment does not make (a job's
+ * `taskRoleArn`): its deployer and its roles may pass them to ECS tasks, so they are part of what
+ * the release stack grants.
+ */
+export function externalTaskRoleArns(config: EnvironmentConfig): string[] {
+  const arns = config.jobs.flatMap((job) => (job.taskRoleArn ? [job.taskRoleArn] : []));
+  return [...new Set(arns)].sort();
+}
+
 /** Whether a job runs the tag given at deploy time (`var.image_tag`), not a fixed one. */
 export function usesDeployedTag(job: JobConfig): boolean {
   return job.image !== undefined && job.image.tag === undefined;
@@ -330,11 +341,45 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   }
 }
 
+/**
+ * Throws an {@link EnvironmentConfigError} unless the environments can live side by side: each
+ * config valid, names unique, and no environment's IAM names reachable by another's deployer
+ * (`role/dev-*` would match the roles of an environment `dev-eu`), nor a stack id taken twice
+ * (`dev-release` is the release stack of `dev`).
+ */
+export function validateEnvironments(configs: readonly EnvironmentConfig[]): void {
+  configs.forEach(validateEnvironmentConfig);
+  for (const config of configs) {
+    for (const other of configs) {
+      if (other === config) {
+        continue;
+      }
+      if (other.name === config.name) {
+        throw new EnvironmentConfigError(config.name, "name", "two environments have this name");
+      }
+      if (other.name.startsWith(`${config.name}-`)) {
+        throw new EnvironmentConfigError(
+          other.name,
+          "name",
+          `it starts with '${config.name}-', the name prefix of environment '${config.name}''s roles and stacks, so the deployer of '${config.name}' could reach its roles: rename one of the two`,
+        );
+      }
+    }
+  }
+}
+
 /** Each job has exactly one image: its container's, or one of the environment's `images`. */
 function checkJobImages(fail: Fail, config: EnvironmentConfig): void {
   const images = config.images ?? {};
   if (typeof images !== "object" || Array.isArray(images)) {
     fail("images", 'give a map of repository names, e.g. { "nightly-report": {} }');
+  }
+  for (const name of Object.keys(images)) {
+    try {
+      validateRepositoryName(name);
+    } catch (error) {
+      fail(`images.${name}`, (error as Error).message);
+    }
   }
   const requireCommitHash = config.releaseTags?.requireCommitHash ?? true;
   config.jobs.forEach((job, j) => {

@@ -1,25 +1,22 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import { DataAwsEcsCluster } from "@cdktf/provider-aws/lib/data-aws-ecs-cluster";
 import { DataAwsSecurityGroups } from "@cdktf/provider-aws/lib/data-aws-security-groups";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import {
-  Fn,
-  LocalBackend,
-  S3Backend,
-  TerraformOutput,
-  TerraformStack,
-  TerraformVariable,
-} from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { jobParameterPrefix } from "../runner/job-run-spec";
-import { EcrRepository } from "../modules/ecr-repository/ecr-repository";
 import { FailureTopic } from "../modules/failure-notification/failure-topic";
-import { GithubDeployRole } from "../modules/github-deploy-role/github-deploy-role";
+import { IamScope } from "../modules/iam-role/iam-scope";
 import { JobWorkflow } from "../modules/job-workflow/job-workflow";
-import { ReleasePipeline } from "../modules/release-pipeline/release-pipeline";
+import {
+  environmentIamNamePrefix,
+  permissionsBoundaryArn,
+} from "../modules/permissions-boundary/environment-iam";
+import { ImageRepository } from "../modules/release-pipeline/release-pipeline";
 import { renderPolicyDocument } from "../modules/iam-role/policy-document";
+import { partitionOfRegion } from "../modules/stack-context";
 import { runnerPolicy } from "../modules/scheduled-job/runner-policy";
 import { JobContainer, ScheduledJob } from "../modules/scheduled-job/scheduled-job";
 import {
@@ -27,10 +24,10 @@ import {
   EnvironmentConfig,
   EnvironmentConfigError,
   NetworkConfig,
-  releaseBranch,
   usesDeployedTag,
   validateEnvironmentConfig,
 } from "./environment-config";
+import { addEnvironmentBackend, addEnvironmentProvider } from "./stack-setup";
 
 /** The Terraform variable that carries the tag of a deploy: `--var image_tag=<tag>`. */
 export const IMAGE_TAG_VARIABLE = "image_tag";
@@ -40,20 +37,23 @@ export interface EnvironmentStackProps {
 }
 
 /**
- * One environment (dev, stg, prod) as one Terraform stack named after it: provider, state
- * backend, cluster, network look-ups and the environment's jobs.
+ * The jobs of one environment (dev, stg, prod) as one Terraform stack named after it: provider,
+ * state backend, cluster, network look-ups, the jobs, workflows and notices, and the runner's
+ * policy. This is the stack a release deploys; what grants power (the permissions boundary, the
+ * image repositories, the release itself) is in the environment's {@link ReleaseStack}.
+ *
+ * Every role and managed policy here is named `<environment>-...` and every role carries the
+ * environment's permissions boundary ({@link IamScope}).
  */
 export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly clusterArn: string;
-  /** The ECR repositories of the config's `images`, by name. */
-  readonly images: Readonly<Record<string, EcrRepository>>;
+  /** The ECR repositories of the config's `images` (made by the release stack), by name. */
+  readonly images: Readonly<Record<string, ImageRepository>>;
   /** The `image_tag` variable, declared when a job runs the tag of the deploy. */
   readonly imageTag?: TerraformVariable;
-  /** With `release`: the CodePipeline that deploys this stack. */
-  readonly releasePipeline?: ReleasePipeline;
-  /** With `githubActions`: the role GitHub Actions deploys with. */
-  readonly githubDeployRole?: GithubDeployRole;
+  /** ARN of the permissions boundary every role here carries. */
+  readonly permissionsBoundaryArn: string;
   readonly jobs: readonly ScheduledJob[];
   readonly workflows: readonly JobWorkflow[];
   /** Where failure notices go, when the config has notifications. */
@@ -72,21 +72,18 @@ export class EnvironmentStack extends TerraformStack {
       );
     }
     this.config = config;
-
-    new AwsProvider(this, "aws", {
-      region: config.region,
-      allowedAccountIds: [config.accountId],
-      defaultTags: [
-        {
-          tags: {
-            ...config.defaultTags,
-            Environment: config.name,
-            ManagedBy: "cdktf",
-          },
-        },
-      ],
+    // Known from the config, before the release stack has made it.
+    this.permissionsBoundaryArn = permissionsBoundaryArn(
+      partitionOfRegion(config.region),
+      config.accountId,
+      config.name,
+    );
+    IamScope.of(this).apply({
+      namePrefix: environmentIamNamePrefix(config.name),
+      permissionsBoundaryArn: this.permissionsBoundaryArn,
     });
-    this.configureBackend(config);
+    addEnvironmentProvider(this, config);
+    addEnvironmentBackend(this, config, id);
 
     this.clusterArn = this.cluster(config);
     const network = this.network(config.network);
@@ -101,14 +98,15 @@ export class EnvironmentStack extends TerraformStack {
         ? { topic: this.failureTopic, environment: config.name }
         : undefined;
 
+    // The release stack makes the repositories; a look-up fails the plan clearly until it has.
     this.images = Object.fromEntries(
-      Object.entries(config.images ?? {}).map(([name, image]) => [
-        name,
-        new EcrRepository(this, `Image-${name}`, {
-          repositoryName: name,
-          keepImages: image.keepImages,
-        }),
-      ]),
+      Object.keys(config.images ?? {}).map((name) => {
+        const found = new DataAwsEcrRepository(this, `Image-${name}`, { name });
+        return [
+          name,
+          { repositoryName: name, repositoryArn: found.arn, repositoryUrl: found.repositoryUrl },
+        ];
+      }),
     );
     // A release always deploys with `--var image_tag=...`, which Terraform refuses for an
     // undeclared variable, even when no job runs the deployed tag.
@@ -122,7 +120,10 @@ export class EnvironmentStack extends TerraformStack {
       const repository = image ? this.images[image.repository] : undefined;
       // validateEnvironmentConfig saw to it that a job without an image has container.image.
       const jobContainer: JobContainer | undefined = repository
-        ? { ...container, image: repository.imageUri(image!.tag ?? this.imageTag!.stringValue) }
+        ? {
+            ...container,
+            image: `${repository.repositoryUrl}:${image!.tag ?? this.imageTag!.stringValue}`,
+          }
         : (container as JobContainer | undefined);
       const scheduled = new ScheduledJob(this, job.jobName, {
         ...job,
@@ -139,7 +140,6 @@ export class EnvironmentStack extends TerraformStack {
         // A job without a schedule is run by a workflow (which reports for it) or by the runner.
         failureNotification: job.scheduleExpression ? notify(notifyOnFailure) : undefined,
       });
-      repository?.allowPull(scheduled.executionRoleArn);
       return scheduled;
     });
     const jobsByName = new Map(this.jobs.map((job) => [job.jobName, job]));
@@ -164,14 +164,6 @@ export class EnvironmentStack extends TerraformStack {
         });
       }
     }
-    ({ pipeline: this.releasePipeline, githubRole: this.githubDeployRole } =
-      this.addRelease(config));
-    for (const [name, repository] of Object.entries(this.images)) {
-      new TerraformOutput(this, `image-${name}-repository-url`, {
-        value: repository.repositoryUrl,
-        description: `ECR repository ${name}: push release images here`,
-      });
-    }
     for (const workflow of this.workflows) {
       new TerraformOutput(this, `${workflow.workflowName}-state-machine-arn`, {
         value: workflow.stateMachineArn,
@@ -181,7 +173,7 @@ export class EnvironmentStack extends TerraformStack {
     if (this.jobs.length > 0) {
       // Attach it to whatever runs `ecs-batch run` here: a job scheduler's server, a CI role.
       const runner = new IamPolicy(this, "RunnerPolicy", {
-        name: `${config.name}-ecs-batch-runner`,
+        name: IamScope.of(this).name("ecs-batch-runner"),
         description: `Lets ecs-batch start, watch and stop the ${config.name} jobs and read their logs`,
         policy: renderPolicyDocument(runnerPolicy(this.jobs)),
       });
@@ -220,70 +212,6 @@ export class EnvironmentStack extends TerraformStack {
     return variable;
   }
 
-  /** The release pipeline or GitHub Actions role that deploys this stack with a new image tag. */
-  private addRelease(config: EnvironmentConfig): {
-    pipeline?: ReleasePipeline;
-    githubRole?: GithubDeployRole;
-  } {
-    const s3 = config.backend.s3;
-    const state = s3 && {
-      stateBucket: s3.bucket,
-      stateKey: stateKey(config),
-      // A key ARN (not an alias or id) scopes the deployer's KMS grant.
-      stateKmsKeyArn: s3.kmsKeyId?.startsWith("arn:") ? s3.kmsKeyId : undefined,
-    };
-    let pipeline: ReleasePipeline | undefined;
-    let githubRole: GithubDeployRole | undefined;
-    if (config.release && state) {
-      pipeline = new ReleasePipeline(this, "Release", {
-        ...state,
-        environment: config.name,
-        connectionArn: config.release.connectionArn,
-        repository: config.release.repository,
-        branch: releaseBranch(config)!,
-        imageRepository: this.images[config.release.imageRepository],
-        dockerfile: config.release.dockerfile,
-        buildContext: config.release.buildContext,
-      });
-      new TerraformOutput(this, "release-pipeline-name", {
-        value: pipeline.pipelineName,
-        description: `CodePipeline that releases branch ${releaseBranch(config)} to ${config.name}`,
-      });
-    }
-    if (config.githubActions && state) {
-      githubRole = new GithubDeployRole(this, "GithubDeployRole", {
-        ...state,
-        environment: config.name,
-        repository: config.githubActions.repository,
-        branch: config.githubActions.branch,
-        imageRepository: this.images[config.githubActions.imageRepository],
-        existingProviderArn: config.githubActions.existingProviderArn,
-      });
-      new TerraformOutput(this, "github-deploy-role-arn", {
-        value: githubRole.roleArn,
-        description: `Role for GitHub Actions of ${config.githubActions.repository}@${config.githubActions.branch}: role-to-assume`,
-      });
-    }
-    return { pipeline, githubRole };
-  }
-
-  private configureBackend(config: EnvironmentConfig): void {
-    const { s3, local } = config.backend;
-    if (s3) {
-      const backend = new S3Backend(this, {
-        bucket: s3.bucket,
-        key: stateKey(config),
-        region: s3.region ?? config.region,
-        encrypt: true,
-        kmsKeyId: s3.kmsKeyId,
-      });
-      // S3 native state locking; cdktf 0.21's S3Backend has no field for it.
-      backend.addOverride("use_lockfile", true);
-    } else {
-      new LocalBackend(this, { path: local?.path ?? `terraform.${config.name}.tfstate` });
-    }
-  }
-
   private cluster(config: EnvironmentConfig): string {
     if (config.cluster.create) {
       return new EcsCluster(this, "Cluster", {
@@ -311,9 +239,4 @@ export class EnvironmentStack extends TerraformStack {
       : [...network.securityGroupIds!];
     return { subnetIds, securityGroupIds };
   }
-}
-
-/** The state object of an environment in its S3 backend. */
-function stateKey(config: EnvironmentConfig): string {
-  return `${config.backend.s3?.keyPrefix ?? "ecs-scheduled-batch"}/${config.name}.tfstate`;
 }

@@ -5,6 +5,7 @@ import { stg } from "./stg";
 
 export * from "./environment-config";
 export * from "./environment-stack";
+export * from "./release-stack";
 
 /** Every environment, in promotion order; main.ts makes one stack of each. */
 export const environments: readonly EnvironmentConfig[] = [dev, stg, prod];

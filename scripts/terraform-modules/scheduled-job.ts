@@ -4,6 +4,7 @@ import { ENV_NAME } from "../../modules/batch-task-definition/container-definiti
 import { PLATFORM_VERSION } from "../../modules/ecs-event-target/fargate-run-validation";
 import { CLUSTER_ARN } from "../../modules/failure-notification/job-failure-notification";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../modules/job-log-group/job-log-group";
+import { IamScope } from "../../modules/iam-role/iam-scope";
 import { renderPolicyDocument } from "../../modules/iam-role/policy-document";
 import { eventsRolePolicy } from "../../modules/scheduled-job/job-policies";
 import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/scheduled-job/runner-parameter";
@@ -286,6 +287,22 @@ export const scheduledJobModule: TerraformModule = {
       validation: [EVENT_AGE("maximum_event_age_seconds")],
     },
     {
+      name: "permissions_boundary_arn",
+      type: "string",
+      description:
+        "ARN of a permissions boundary policy that the job's roles (execution and events) carry, where the estate requires one; null: no boundary.",
+      default: null,
+      validation: [
+        matches(
+          "permissions_boundary_arn",
+          "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$",
+          "The permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME).",
+          true,
+        ),
+      ],
+      example: "aws_iam_policy.batch_boundary.arn",
+    },
+    {
       name: "runner_parameter_prefix",
       type: "string",
       description:
@@ -321,6 +338,7 @@ export const scheduledJobModule: TerraformModule = {
     },
   ],
   build: (scope, inputs) => {
+    IamScope.of(scope).apply({ permissionsBoundaryArn: inputs.string("permissions_boundary_arn") });
     const clusterArn = inputs.string("cluster_arn");
     const taskRoleArn = inputs.string("task_role_arn");
     const job = new ScheduledJob(scope, "Job", {

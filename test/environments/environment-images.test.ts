@@ -16,6 +16,7 @@ import {
   resourceWhere,
   resources,
   synthEnvironment,
+  synthRelease,
 } from "./synth-environment";
 
 /** A job that runs the image of the deploy from the environment's repository `report`. */
@@ -52,6 +53,10 @@ function repository(tf: TerraformJson, name: string) {
   return resourceWhere(tf, "aws_ecr_repository", { name });
 }
 
+/** The jobs stack's look-up of the repository of `images` entry `name`: an attribute of it. */
+const lookedUp = (name: string, attribute: string) =>
+  `\${data.aws_ecr_repository.Image-${name.replace("/", "--")}.${attribute}}`;
+
 /** The container definitions of the task definition of a family. */
 function containersOf(tf: TerraformJson, family: string): Block[] {
   return containerDefinitions(resourceWhere(tf, "aws_ecs_task_definition", { family }).block);
@@ -70,15 +75,17 @@ function errorOf(config: EnvironmentConfig): Error {
 describe("EnvironmentStack images", () => {
   describe("a job on the image of the deploy", () => {
     let env: SynthesizedEnvironment;
+    let release: TerraformJson;
     let reportRepository: { id: string; block: Block };
     beforeAll(() => {
       env = synthEnvironment(base);
-      reportRepository = repository(env.tf, "report");
+      release = synthRelease(base).tf;
+      reportRepository = repository(release, "report");
     });
 
-    it("makes one repository per entry of images, named after it", () => {
+    it("makes one repository per entry of images in the release stack, named after it", () => {
       expect(
-        resources(env.tf, "aws_ecr_repository")
+        resources(release, "aws_ecr_repository")
           .map((r) => r.name)
           .sort(),
       ).toEqual(["batch/export", "report"]);
@@ -88,14 +95,22 @@ describe("EnvironmentStack images", () => {
         image_scanning_configuration: { scan_on_push: true },
         encryption_configuration: [{ encryption_type: "KMS" }],
       });
-      expect(Object.keys(env.stack.images).sort()).toEqual(["batch/export", "report"]);
     });
 
     it("keeps each repository's keepImages images", () => {
-      const kept = resources(env.tf, "aws_ecr_lifecycle_policy").map(
+      const kept = resources(release, "aws_ecr_lifecycle_policy").map(
         (p) => JSON.parse(p.policy as string).rules[1].selection.countNumber,
       );
       expect(kept.sort()).toEqual([10, 30]);
+    });
+
+    it("looks the repositories up in the jobs stack, which a release may not change", () => {
+      expect(resources(env.tf, "aws_ecr_repository")).toEqual([]);
+      expect(env.tf.data?.aws_ecr_repository).toEqual({
+        "Image-report": { name: "report" },
+        "Image-batch--export": { name: "batch/export" },
+      });
+      expect(Object.keys(env.stack.images).sort()).toEqual(["batch/export", "report"]);
     });
 
     it("declares image_tag, with no default, a description and the commit hash validation", () => {
@@ -121,7 +136,7 @@ describe("EnvironmentStack images", () => {
       const [container] = containersOf(env.tf, "nightly-report");
       expect(container).toMatchObject({
         name: "nightly-report",
-        image: `\${aws_ecr_repository.${reportRepository.id}.repository_url}:\${var.image_tag}`,
+        image: `${lookedUp("report", "repository_url")}:\${var.image_tag}`,
         command: ["python", "-m", "report"],
       });
     });
@@ -140,51 +155,26 @@ describe("EnvironmentStack images", () => {
 
     it("lets the job's execution role pull from that repository only, without a warning", () => {
       const policy = resources(env.tf, "aws_iam_policy").find(
-        (p) => p.name === "nightly-report-execution",
+        (p) => p.name === "stg-nightly-report-execution",
       );
       const pull = statementsOf(policy!.policy).find((s) => s.Sid === "PullJobImages");
-      expect(pull?.Resource).toEqual([ref("aws_ecr_repository", reportRepository.id, "arn")]);
+      expect(pull?.Resource).toEqual([lookedUp("report", "arn")]);
       const warnings = env.stack.jobs[0].node.metadata.filter((m) => m.type === "@cdktf/warn");
       expect(warnings).toEqual([]);
     });
 
-    it("names the job's execution role in the repository's pull policy", () => {
-      const role = resourceWhere(env.tf, "aws_iam_role", { name: "nightly-report-execution" });
-      const policy = resourceWhere(env.tf, "aws_ecr_repository_policy", {
-        repository: ref("aws_ecr_repository", reportRepository.id, "name"),
-      });
-      expect(JSON.parse(policy.block.policy as string).Statement).toEqual([
-        {
-          Sid: "PullByJobRoles",
-          Effect: "Allow",
-          Principal: { AWS: ref("aws_iam_role", role.id, "arn") },
-          Action: [
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:BatchGetImage",
-            "ecr:GetDownloadUrlForLayer",
-          ],
-        },
-      ]);
+    it("gives the repositories no policy: the jobs' roles pull with their own, in the account", () => {
+      expect(resources(release, "aws_ecr_repository_policy")).toEqual([]);
+      expect(resources(env.tf, "aws_ecr_repository_policy")).toEqual([]);
     });
 
-    it("gives an unused repository no pull policy", () => {
-      expect(resources(env.tf, "aws_ecr_repository_policy")).toHaveLength(1);
-    });
-
-    it("outputs each repository's URL, to push to", () => {
-      expect(env.tf.output?.["image-report-repository-url"]).toEqual({
+    it("outputs each repository's URL from the release stack, to push to", () => {
+      expect(release.output?.["image-report-repository-url"]).toEqual({
         value: ref("aws_ecr_repository", reportRepository.id, "repository_url"),
         description: "ECR repository report: push release images here",
       });
+      expect(env.tf.output?.["image-report-repository-url"]).toBeUndefined();
     });
-  });
-
-  it("lets every job of a repository pull, in one statement", () => {
-    const { tf } = synthEnvironment(withJobs(report, { ...report, jobName: "weekly-report" }));
-    const policy = resources(tf, "aws_ecr_repository_policy");
-    expect(policy).toHaveLength(1);
-    const [statement] = JSON.parse(policy[0].policy as string).Statement;
-    expect(statement.Principal.AWS).toHaveLength(2);
   });
 
   it("runs a literal tag, and declares no image_tag when no job needs it", () => {
@@ -192,7 +182,7 @@ describe("EnvironmentStack images", () => {
       withJobs({ ...report, image: { repository: "report", tag: "1a2b3c4" } }),
     );
     expect(containersOf(tf, "nightly-report")[0].image).toBe(
-      `\${aws_ecr_repository.${repository(tf, "report").id}.repository_url}:1a2b3c4`,
+      `${lookedUp("report", "repository_url")}:1a2b3c4`,
     );
     expect(variablesOf(tf)).toEqual({});
   });
@@ -204,7 +194,7 @@ describe("EnvironmentStack images", () => {
       jobs: [{ jobName: "plain", container: { image: "alpine:3.20" } }],
     });
     expect(variablesOf(tf)).toEqual({});
-    expect(resources(tf, "aws_ecr_repository")).toEqual([]);
+    expect(tf.data?.aws_ecr_repository).toBeUndefined();
   });
 
   it("leaves out the validation when release tags need not be commit hashes", () => {
@@ -231,10 +221,10 @@ describe("EnvironmentStack images", () => {
       }),
     );
     const policy = resources(tf, "aws_iam_policy").find(
-      (p) => p.name === "nightly-report-execution",
+      (p) => p.name === "stg-nightly-report-execution",
     );
     expect(statementsOf(policy!.policy).find((s) => s.Sid === "PullJobImages")?.Resource).toEqual([
-      ref("aws_ecr_repository", repository(tf, "report").id, "arn"),
+      lookedUp("report", "arn"),
       "arn:aws:ecr:ap-northeast-1:222222222222:repository/proxy",
     ]);
   });
@@ -251,10 +241,12 @@ describe("EnvironmentStack images", () => {
     });
   });
 
-  it("fails the synth with a bad repository name, naming the construct and the rule", () => {
-    expect(() => synthEnvironment({ ...base, images: { Report: {} }, jobs: [] })).toThrow(
-      /stg\/Image-Report: repositoryName: repository name 'Report' is not valid/,
-    );
+  it("refuses a bad repository name before either stack is made", () => {
+    for (const synth of [synthEnvironment, synthRelease]) {
+      expect(() => synth({ ...base, images: { Report: {} }, jobs: [] })).toThrow(
+        "environment 'stg': images.Report: repository name 'Report' is not valid",
+      );
+    }
   });
 
   describe("validation", () => {

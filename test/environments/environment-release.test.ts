@@ -16,14 +16,14 @@ import { ParsedStatement, statementsOf } from "../synth";
 import {
   Block,
   FoundResource,
-  SynthesizedEnvironment,
   TerraformJson,
   containerDefinitions,
   ref,
   resourceWhere,
   resources,
-  resourcesWhere,
+  rolePolicies,
   synthEnvironment,
+  synthRelease,
 } from "./synth-environment";
 
 /** The partition as the stack's policies write it: a reference to the provider's partition. */
@@ -64,25 +64,9 @@ function iamMatches(pattern: string, value: string, ignoreCase: boolean): boolea
   return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
 }
 
-/**
- * Every statement of every policy on the role named `roleName`. The role must have no inline
- * policies, so that its attached policies are all it may do.
- */
+/** Every statement of every policy attached to the role named `roleName`. */
 function roleStatements(tf: TerraformJson, roleName: string): ParsedStatement[] {
-  const role = resourceWhere(tf, "aws_iam_role", { name: roleName });
-  expect(role.block).not.toHaveProperty("inline_policy");
-  expect(role.block).not.toHaveProperty("managed_policy_arns");
-  const roleRef = ref("aws_iam_role", role.id, "name");
-  expect(resourcesWhere(tf, "aws_iam_role_policy", { role: roleRef })).toEqual([]);
-  const attachments = resourcesWhere(tf, "aws_iam_role_policy_attachment", { role: roleRef });
-  expect(attachments.length).toBeGreaterThan(0);
-  return attachments.flatMap(({ block }) => {
-    const policyId = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(block.policy_arn as string);
-    expect(policyId).not.toBeNull();
-    const policy = tf.resource?.aws_iam_policy?.[policyId![1]];
-    expect(policy).toBeDefined();
-    return statementsOf(policy!.policy);
-  });
+  return rolePolicies(tf, roleName).flatMap((policy) => statementsOf(policy));
 }
 
 /**
@@ -136,15 +120,17 @@ describe.each([
 ])("the release of $config.name", ({ config, branch, job }) => {
   const env = config.name;
   const release = config.release!;
-  let synthesized: SynthesizedEnvironment;
+  /** The release stack, where the pipeline, its roles and the image repository are. */
   let tf: TerraformJson;
+  /** The jobs stack, which the release deploys. */
+  let jobs: TerraformJson;
   let pipeline: FoundResource;
   let project: FoundResource;
   let repository: FoundResource;
   let buildspec: Buildspec;
   beforeAll(() => {
-    synthesized = synthEnvironment(config);
-    tf = synthesized.tf;
+    tf = synthRelease(config).tf;
+    jobs = synthEnvironment(config).tf;
     pipeline = resourceWhere(tf, "aws_codepipeline", { name: `${env}-release` });
     project = resourceWhere(tf, "aws_codebuild_project", { name: `${env}-release` });
     repository = resourceWhere(tf, "aws_ecr_repository", { name: "sales-report" });
@@ -269,17 +255,21 @@ describe.each([
       statements = roleStatements(tf, `${env}-release-codebuild`);
     });
 
-    it(`may read and write exactly the state object ecs-scheduled-batch/${env}.tfstate and its lock`, () => {
-      const { bucketArn } = stateOf(tf);
-      expect(tf.terraform.backend.s3).toMatchObject({
+    it(`may read and write exactly the jobs stack's state ecs-scheduled-batch/${env}.tfstate and its lock`, () => {
+      const { bucketArn } = stateOf(jobs);
+      expect(jobs.terraform.backend.s3).toMatchObject({
         bucket: config.backend.s3!.bucket,
         key: `ecs-scheduled-batch/${env}.tfstate`,
+      });
+      // Not the release stack's own state: a release never applies it.
+      expect(tf.terraform.backend.s3).toMatchObject({
+        key: `ecs-scheduled-batch/${env}-release.tfstate`,
       });
       const artifacts = resourceWhere(tf, "aws_s3_bucket", { bucket_prefix: `${env}-release-` });
       const artifactObjects = `${ref("aws_s3_bucket", artifacts.id, "arn")}/*`;
       expect(grants(statements, S3_OBJECT_ACTIONS)).toEqual(
         [
-          ...stateObjectGrants(tf),
+          ...stateObjectGrants(jobs),
           `s3:GetObject ${artifactObjects}`,
           `s3:GetObjectVersion ${artifactObjects}`,
           `s3:PutObject ${artifactObjects}`,
@@ -299,12 +289,12 @@ describe.each([
   describe(`the image tag, from the deploy to job ${job}`, () => {
     let taskDefinition: FoundResource;
     beforeAll(() => {
-      taskDefinition = resourceWhere(tf, "aws_ecs_task_definition", { family: job });
+      taskDefinition = resourceWhere(jobs, "aws_ecs_task_definition", { family: job });
     });
 
     it(`is the variable image_tag, which only takes a short commit hash`, () => {
       expect(deployedTagJobs(config, release.imageRepository).map((j) => j.jobName)).toEqual([job]);
-      expect(variablesOf(tf)[IMAGE_TAG_VARIABLE]).toMatchObject({
+      expect(variablesOf(jobs)[IMAGE_TAG_VARIABLE]).toMatchObject({
         type: "string",
         nullable: false,
         validation: [
@@ -314,19 +304,19 @@ describe.each([
           },
         ],
       });
-      expect(variablesOf(tf)[IMAGE_TAG_VARIABLE]).not.toHaveProperty("default");
+      expect(variablesOf(jobs)[IMAGE_TAG_VARIABLE]).not.toHaveProperty("default");
     });
 
     it("runs <repository URL>:${var.image_tag} in the job's container", () => {
       const [container] = containerDefinitions(taskDefinition.block);
       expect(container).toMatchObject({
         name: job,
-        image: `${ref("aws_ecr_repository", repository.id, "repository_url")}:\${var.${IMAGE_TAG_VARIABLE}}`,
+        image: `\${data.aws_ecr_repository.Image-sales-report.repository_url}:\${var.${IMAGE_TAG_VARIABLE}}`,
       });
     });
 
     it(`gives the runner, through /ecs-batch/${env}/${job}, the task definition of that image`, () => {
-      const parameter = resourceWhere(tf, "aws_ssm_parameter", {
+      const parameter = resourceWhere(jobs, "aws_ssm_parameter", {
         name: `/ecs-batch/${env}/${job}`,
       });
       const spec = JSON.parse(parameter.block.value as string);
@@ -338,31 +328,26 @@ describe.each([
       });
     });
 
-    it("may be pulled by the job's execution role, named in the repository's policy", () => {
-      const role = resourceWhere(tf, "aws_iam_role", { name: `${job}-execution` });
+    it("may be pulled by the job's execution role, through its own policy", () => {
+      const role = resourceWhere(jobs, "aws_iam_role", { name: `${env}-${job}-execution` });
       expect(taskDefinition.block.execution_role_arn).toBe(ref("aws_iam_role", role.id, "arn"));
-      const policy = resourceWhere(tf, "aws_ecr_repository_policy", {
-        repository: ref("aws_ecr_repository", repository.id, "name"),
-      });
-      expect(JSON.parse(policy.block.policy as string).Statement).toEqual([
-        {
-          Sid: "PullByJobRoles",
-          Effect: "Allow",
-          Principal: { AWS: ref("aws_iam_role", role.id, "arn") },
-          Action: [
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:BatchGetImage",
-            "ecr:GetDownloadUrlForLayer",
-          ],
-        },
+      const pulls = grants(
+        statementsOf(
+          resourceWhere(jobs, "aws_iam_policy", { name: `${env}-${job}-execution` }).block.policy,
+        ),
+        ["ecr:BatchGetImage"],
+      );
+      expect(pulls).toEqual([
+        "ecr:BatchGetImage ${data.aws_ecr_repository.Image-sales-report.arn}",
       ]);
+      expect(resources(tf, "aws_ecr_repository_policy")).toEqual([]);
     });
   });
 });
 
 describe("the release branch", () => {
   const branchOf = (config: EnvironmentConfig) => {
-    const { tf } = synthEnvironment(config);
+    const { tf } = synthRelease(config);
     const stage = (resources(tf, "aws_codepipeline")[0].stage as Block[])[0];
     return ((stage.action as Block[])[0].configuration as Block).BranchName;
   };
@@ -408,7 +393,7 @@ describe("an environment released by GitHub Actions", () => {
   let tf: TerraformJson;
   let role: FoundResource;
   beforeAll(() => {
-    tf = synthEnvironment(config).tf;
+    tf = synthRelease(config).tf;
     role = resourceWhere(tf, "aws_iam_role", { name: "prod-github-deploy" });
   });
 
@@ -450,7 +435,9 @@ describe("an environment released by GitHub Actions", () => {
     const statements = roleStatements(tf, "prod-github-deploy");
     const repository = resourceWhere(tf, "aws_ecr_repository", { name: "sales-report" });
     const arn = ref("aws_ecr_repository", repository.id, "arn");
-    expect(grants(statements, S3_OBJECT_ACTIONS)).toEqual(stateObjectGrants(tf).sort());
+    expect(grants(statements, S3_OBJECT_ACTIONS)).toEqual(
+      stateObjectGrants(synthEnvironment(config).tf).sort(),
+    );
     expect(grants(statements, ECR_PUSH_ACTIONS)).toEqual(
       ECR_PUSH_ACTIONS.map((action) => `${action} ${arn}`).sort(),
     );
@@ -458,7 +445,7 @@ describe("an environment released by GitHub Actions", () => {
 
   it("trusts the account's existing provider when given one, and makes none", () => {
     const existing = "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com";
-    const { tf: withExisting } = synthEnvironment({
+    const { tf: withExisting } = synthRelease({
       ...config,
       githubActions: { ...githubActions, existingProviderArn: existing },
     });
@@ -593,14 +580,17 @@ describe("release config validation", () => {
     expect(errorOf(config).message).toBe(message);
   });
 
-  it("fails the synth of the stack with the same error", () => {
-    const config = { ...dev, name: "qa", release: { ...devRelease, branch: undefined } };
-    expect(() => synthEnvironment(config)).toThrow(
-      new EnvironmentConfigError(
-        "qa",
-        "release.branch",
-        "no branch maps to environment 'qa' by default (develop -> stg, main -> prod): set release.branch",
-      ),
-    );
-  });
+  it.each([synthEnvironment, synthRelease])(
+    "fails the synth of either stack with the same error",
+    (synth) => {
+      const config = { ...dev, name: "qa", release: { ...devRelease, branch: undefined } };
+      expect(() => synth(config)).toThrow(
+        new EnvironmentConfigError(
+          "qa",
+          "release.branch",
+          "no branch maps to environment 'qa' by default (develop -> stg, main -> prod): set release.branch",
+        ),
+      );
+    },
+  );
 });

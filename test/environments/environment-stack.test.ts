@@ -218,7 +218,7 @@ describe("EnvironmentStack", () => {
         arn: "${data.aws_ecs_cluster.Cluster.arn}",
       });
       const eventsPolicy = resources(env.tf, "aws_iam_policy").find(
-        (p) => p.name === "nightly-report-events",
+        (p) => p.name === "dev-nightly-report-events",
       );
       const policy = eventsPolicy?.policy as string;
       expect(policy).toContain("data.aws_ecs_cluster.Cluster.arn");
@@ -587,7 +587,7 @@ describe("EnvironmentStack", () => {
           state.Resource?.startsWith("arn:aws:states:::sns:"),
         );
         expect(publishing).toEqual([]);
-        const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-workflow" });
+        const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "dev-nightly-workflow" });
         const actions = statementsOf(policy.block.policy).flatMap((s) => s.Action);
         expect(actions.filter((a) => a.startsWith("sns:") || a.startsWith("kms:"))).toEqual([]);
       });
@@ -609,7 +609,7 @@ describe("EnvironmentStack", () => {
       });
 
       it("may publish to the topic and encrypt with its key", () => {
-        const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-workflow" });
+        const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "dev-nightly-workflow" });
         const statements = statementsOf(policy.block.policy);
         expect(statements.filter((s) => s.Action.includes("sns:Publish"))).toEqual([
           {
@@ -663,7 +663,7 @@ describe("EnvironmentStack", () => {
         });
         const asl = stateMachineDefinition(tf, "nightly");
         expect(allStates(asl).map(([name]) => name)).not.toContain(stateNames("extract").notify);
-        const policy = resourceWhere(tf, "aws_iam_policy", { name: "nightly-workflow" });
+        const policy = resourceWhere(tf, "aws_iam_policy", { name: "dev-nightly-workflow" });
         expect(statementsOf(policy.block.policy).flatMap((s) => s.Action)).not.toContain(
           "sns:Publish",
         );

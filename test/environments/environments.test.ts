@@ -41,6 +41,7 @@ import {
   resourcesWhere,
   stateMachineDefinition,
   synthEnvironment,
+  synthRelease,
 } from "./synth-environment";
 
 /**
@@ -81,7 +82,7 @@ describe("the environments list", () => {
     expect(new Set(environments.map((e) => e.backend.s3?.bucket)).size).toBe(environments.length);
   });
 
-  it("is what main.ts synthesizes: one stack per environment, named after it", async () => {
+  it("is what main.ts synthesizes: per environment its jobs stack and its release stack", async () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-main-"));
     const previous = process.env.CDKTF_OUTDIR;
     process.env.CDKTF_OUTDIR = outdir;
@@ -90,14 +91,23 @@ describe("the environments list", () => {
         await import("../../main");
       });
       const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-      expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "prod", "stg"]);
+      expect(Object.keys(manifest.stacks).sort()).toEqual([
+        "dev",
+        "dev-release",
+        "prod",
+        "prod-release",
+        "stg",
+        "stg-release",
+      ]);
       for (const config of environments) {
-        const stack = manifest.stacks[config.name];
-        const tf = JSON.parse(
-          fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8"),
-        );
-        expect(tf.terraform.backend.s3.key).toBe(`ecs-scheduled-batch/${config.name}.tfstate`);
-        expect(tf.provider.aws[0].allowed_account_ids).toEqual([config.accountId]);
+        for (const stackName of [config.name, `${config.name}-release`]) {
+          const stack = manifest.stacks[stackName];
+          const tf = JSON.parse(
+            fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8"),
+          );
+          expect(tf.terraform.backend.s3.key).toBe(`ecs-scheduled-batch/${stackName}.tfstate`);
+          expect(tf.provider.aws[0].allowed_account_ids).toEqual([config.accountId]);
+        }
       }
     } finally {
       if (previous === undefined) {
@@ -169,9 +179,6 @@ describe.each(environments.map((config) => [config.name, config] as const))(
           ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
           ...(config.notifications ? ["failure-topic-arn"] : []),
           ...(config.jobs.length > 0 ? ["runner-policy-arn"] : []),
-          ...Object.keys(config.images ?? {}).map((image) => `image-${image}-repository-url`),
-          ...(config.release ? ["release-pipeline-name"] : []),
-          ...(config.githubActions ? ["github-deploy-role-arn"] : []),
         ].sort(),
       );
       for (const job of config.jobs) {
@@ -448,9 +455,10 @@ describe("dev", () => {
     });
   });
 
-  it("reads only the provider's account, partition and region: it looks up no network or cluster", () => {
+  it("reads the provider's account, partition and region and its image repository: it looks up no network or cluster", () => {
     expect(env.tf.data).toEqual({
       aws_caller_identity: { ProviderAccount: {} },
+      aws_ecr_repository: { "Image-sales-report": { name: "sales-report" } },
       aws_partition: { ProviderPartition: {} },
       aws_region: { ScheduledJobProviderRegion: {} },
     });
@@ -470,7 +478,7 @@ describe("dev", () => {
 
   describe("the workflow nightly-sales", () => {
     it("runs at 03:00 Tokyo time on EventBridge Scheduler, starting the state machine", () => {
-      const role = resourceWhere(env.tf, "aws_iam_role", { name: "nightly-sales-scheduler" });
+      const role = resourceWhere(env.tf, "aws_iam_role", { name: "dev-nightly-sales-scheduler" });
       expect(
         resourceWhere(env.tf, "aws_scheduler_schedule", { name: "nightly-sales" }).block,
       ).toMatchObject({
@@ -569,7 +577,9 @@ describe("dev", () => {
     });
 
     it("may publish to the topic and encrypt with its key", () => {
-      const policy = resourceWhere(env.tf, "aws_iam_policy", { name: "nightly-sales-workflow" });
+      const policy = resourceWhere(env.tf, "aws_iam_policy", {
+        name: "dev-nightly-sales-workflow",
+      });
       const statements = statementsOf(policy.block.policy);
       const key = keyIdOfAlias(env.tf, "alias/dev-batch-failures");
       expect(statements.find((s) => s.Action.includes("sns:Publish"))).toMatchObject({
@@ -604,7 +614,7 @@ describe("dev", () => {
     );
   });
 
-  it("outputs the jobs' task definitions and log groups, the state machine, the topic, the image repository and the release pipeline", () => {
+  it("outputs the jobs' task definitions and log groups, the state machine, the topic and the runner policy", () => {
     const id = (type: string, match: Block) => resourceWhere(env.tf, type, match).id;
     const taskDefinition = (family: string) =>
       ref("aws_ecs_task_definition", id("aws_ecs_task_definition", { family }), "arn");
@@ -646,18 +656,6 @@ describe("dev", () => {
       "runner-policy-arn": {
         value: ref("aws_iam_policy", "RunnerPolicy", "arn"),
         description: "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
-      },
-      "image-sales-report-repository-url": {
-        value: ref(
-          "aws_ecr_repository",
-          id("aws_ecr_repository", { name: "sales-report" }),
-          "repository_url",
-        ),
-        description: "ECR repository sales-report: push release images here",
-      },
-      "release-pipeline-name": {
-        value: ref("aws_codepipeline", id("aws_codepipeline", { name: "dev-release" }), "name"),
-        description: "CodePipeline that releases branch dev to dev",
       },
     });
   });
@@ -780,7 +778,7 @@ describe("prod", () => {
     });
   });
 
-  it("keeps the logs of its jobs and of its release builds for a year", () => {
+  it("keeps the logs of its jobs for a year", () => {
     for (const name of ["/ecs-scheduled-tasks/example", "/ecs-scheduled-tasks/sales-report"]) {
       expect(resourceWhere(env.tf, "aws_cloudwatch_log_group", { name }).block).toEqual({
         name,
@@ -789,11 +787,10 @@ describe("prod", () => {
     }
     const logGroups = resources(env.tf, "aws_cloudwatch_log_group");
     expect(logGroups.map((group) => group.name).sort()).toEqual([
-      "/aws/codebuild/prod-release",
       "/ecs-scheduled-tasks/example",
       "/ecs-scheduled-tasks/sales-report",
     ]);
-    expect(logGroups.map((group) => group.retention_in_days)).toEqual([365, 365, 365]);
+    expect(logGroups.map((group) => group.retention_in_days)).toEqual([365, 365]);
   });
 
   it("runs sales-report at 03:00 Tokyo time on EventBridge Scheduler, from the released image", () => {
@@ -817,20 +814,21 @@ describe("prod", () => {
     expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name: "sales-report" })).toEqual(
       [],
     );
-    const repository = resourceWhere(env.tf, "aws_ecr_repository", { name: "sales-report" });
     expect(containerDefinitions(taskDefinition.block)[0]).toMatchObject({
       name: "sales-report",
-      image: `${ref("aws_ecr_repository", repository.id, "repository_url")}:\${var.image_tag}`,
+      image: "${data.aws_ecr_repository.Image-sales-report.repository_url}:${var.image_tag}",
       command: ["python", "-m", "sales_report"],
     });
   });
 
-  it("keeps the last 50 images of sales-report", () => {
-    const repository = resourceWhere(env.tf, "aws_ecr_repository", { name: "sales-report" });
-    const lifecycle = resourceWhere(env.tf, "aws_ecr_lifecycle_policy", {
+  it("keeps the last 50 images of sales-report, in its release stack", () => {
+    const { tf } = synthRelease(prod);
+    const repository = resourceWhere(tf, "aws_ecr_repository", { name: "sales-report" });
+    const lifecycle = resourceWhere(tf, "aws_ecr_lifecycle_policy", {
       repository: ref("aws_ecr_repository", repository.id, "name"),
     });
     const rules = JSON.parse(lifecycle.block.policy as string).rules;
+    expect(resources(env.tf, "aws_ecr_repository")).toEqual([]);
     expect(rules).toContainEqual(
       expect.objectContaining({
         selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 },

@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { isDeepStrictEqual } from "util";
 import { EnvironmentConfig } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
+import { ReleaseStack, releaseStackName } from "../../environments/release-stack";
 import { stateNames } from "../../modules/job-workflow/workflow-definition";
 
 /** One block (resource, data source, output, backend, ...) of the synthesized JSON. */
@@ -33,6 +34,42 @@ export function synthEnvironment(
   const stack = new EnvironmentStack(app, id, { config });
   const synth = Testing.synth(stack);
   return { stack, synth, tf: JSON.parse(synth) as TerraformJson };
+}
+
+/** A synthesized release stack of an environment. */
+export interface SynthesizedRelease {
+  readonly stack: ReleaseStack;
+  readonly synth: string;
+  readonly tf: TerraformJson;
+}
+
+/** Synthesizes the ReleaseStack of an environment (`<name>-release`). */
+export function synthRelease(config: EnvironmentConfig): SynthesizedRelease {
+  const app = Testing.app();
+  const stack = new ReleaseStack(app, releaseStackName(config.name), { config });
+  const synth = Testing.synth(stack);
+  return { stack, synth, tf: JSON.parse(synth) as TerraformJson };
+}
+
+/**
+ * The policy JSON of every managed policy attached to the role named `roleName`. The role must
+ * have no inline policies, so that its attached policies are all it may do.
+ */
+export function rolePolicies(tf: TerraformJson, roleName: string): string[] {
+  const role = resourceWhere(tf, "aws_iam_role", { name: roleName });
+  expect(role.block).not.toHaveProperty("inline_policy");
+  expect(role.block).not.toHaveProperty("managed_policy_arns");
+  const roleRef = ref("aws_iam_role", role.id, "name");
+  expect(resourcesWhere(tf, "aws_iam_role_policy", { role: roleRef })).toEqual([]);
+  const attachments = resourcesWhere(tf, "aws_iam_role_policy_attachment", { role: roleRef });
+  expect(attachments.length).toBeGreaterThan(0);
+  return attachments.map(({ block }) => {
+    const policyId = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(block.policy_arn as string);
+    expect(policyId).not.toBeNull();
+    const policy = tf.resource?.aws_iam_policy?.[policyId![1]];
+    expect(policy).toBeDefined();
+    return policy!.policy as string;
+  });
 }
 
 /** Every resource of a type, e.g. `resources(tf, "aws_ecs_cluster")`. */

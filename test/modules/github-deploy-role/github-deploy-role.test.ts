@@ -1,5 +1,6 @@
 import { TerraformVariable } from "cdktf";
 import { GithubDeployRole, GithubDeployRoleProps } from "../../../modules/github-deploy-role";
+import { stackDeployStatements } from "../../../modules/release-pipeline/deploy-statements";
 import {
   emptyStack,
   onlyResource,
@@ -30,6 +31,14 @@ function roleJson(props: Partial<GithubDeployRoleProps> = {}): TerraformJson {
 function trustOf(json: TerraformJson): Record<string, unknown>[] {
   return JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy as string).Statement;
 }
+
+/** The statements of stackDeployStatements, which do not depend on where they deploy. */
+const DEPLOY_SIDS = stackDeployStatements({
+  environment: "prod",
+  partition: "aws",
+  accountId: "123456789012",
+  region: "ap-northeast-1",
+}).map((s) => s.sid);
 
 describe("GithubDeployRole", () => {
   describe("given a repository, branch, image repository and state", () => {
@@ -122,13 +131,13 @@ describe("GithubDeployRole", () => {
         "prod-github-deploy-stack-2",
       ]);
       const statements = [...statementsOf(first.policy), ...statementsOf(second.policy)];
-      expect(statements.map((s) => s.Sid)).toContain("PassRolesToTheStacksServices");
+      expect(statements.map((s) => s.Sid)).toEqual(DEPLOY_SIDS);
       expect(
-        statements.find((s) => s.Sid === "DenyChangingTheReleasesOwnPermissions"),
+        statements.find((s) => s.Sid === "DenyChangingTheReleaseAndTheBoundary"),
       ).toMatchObject({
         Effect: "Deny",
         Resource: expect.arrayContaining([
-          "arn:${data.aws_partition.ProviderPartition.partition}:iam::${data.aws_caller_identity.ProviderAccount.account_id}:role/prod-github-deploy*",
+          "arn:${data.aws_partition.ProviderPartition.partition}:iam::${data.aws_caller_identity.ProviderAccount.account_id}:role/ecs-batch-release/*",
         ]),
       });
       const attachments = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"));

@@ -53,8 +53,11 @@ describe("stackDeployStatements", () => {
       "ManageClusters",
       "ManageTaskDefinitions",
       "CreateTheEcsServiceLinkedRole",
-      "ManageRolesAndPolicies",
-      "PassRolesToTheStacksServices",
+      "CreateRolesOnlyUnderTheBoundary",
+      "AttachTheEnvironmentsPoliciesToRolesUnderTheBoundary",
+      "ManageTheEnvironmentsRoles",
+      "ManageTheEnvironmentsPolicies",
+      "PassTheEnvironmentsRolesToItsServices",
       "ManageRules",
       "ManageSchedules",
       "ManageWorkflows",
@@ -63,20 +66,22 @@ describe("stackDeployStatements", () => {
       "ManageKeys",
       "TagNewKeys",
       "ManageTheEnvironmentsKeyAliases",
-      "LetEcrEncryptNewRepositories",
       "ManageLogGroups",
       "ManageRunnerParameters",
       "ManageAlarms",
-      "ManageImageRepositories",
+      "FindImageRepositories",
       "ManageTheEnvironmentsSlackChannel",
-      "ReadTheRelease",
-      "DenyChangingTheReleasesOwnPermissions",
+      "DenyRemovingOrChangingBoundaries",
+      "DenyChangingTheReleaseAndTheBoundary",
+      "DenyChangingTheReleasesKey",
+      "DenyChangingTheReleasesKeyAlias",
+      "DenyChangingTheReleasesLogs",
     ]);
   });
 
   it("grants `*` only for actions without resource-level permissions (and tags on new keys)", () => {
     const onEverything = statements
-      .filter((s) => s.resources.includes("*"))
+      .filter((s) => s.effect !== "Deny" && s.resources.includes("*"))
       .flatMap((s) => s.actions)
       .sort();
     expect(onEverything).toEqual([...WITHOUT_RESOURCE_LEVEL_PERMISSIONS, "kms:TagResource"].sort());
@@ -126,11 +131,10 @@ describe("stackDeployStatements", () => {
     ["ManageQueues", [arn("sqs", "*")]],
     ["ManageKeys", [arn("kms", "key/*")]],
     ["ManageTheEnvironmentsKeyAliases", [arn("kms", "alias/prod-*"), arn("kms", "key/*")]],
-    ["LetEcrEncryptNewRepositories", [arn("kms", "key/*")]],
     ["ManageLogGroups", [arn("logs", "log-group:*")]],
     ["ManageRunnerParameters", [arn("ssm", "parameter/ecs-batch/prod/*")]],
     ["ManageAlarms", [arn("cloudwatch", "alarm:*")]],
-    ["ManageImageRepositories", [arn("ecr", "repository/*")]],
+    ["FindImageRepositories", [arn("ecr", "repository/*")]],
     [
       "ManageTheEnvironmentsSlackChannel",
       ["arn:aws:chatbot::123456789012:chat-configuration/slack-channel/prod-*"],
@@ -174,45 +178,46 @@ describe("stackDeployStatements", () => {
     });
   });
 
-  it("manages roles and policies of the account, with no iam:* and no PassRole", () => {
-    const statement = sids.ManageRolesAndPolicies;
-    expect(statement.resources).toEqual([
-      "arn:aws:iam::123456789012:role/*",
-      "arn:aws:iam::123456789012:policy/*",
-    ]);
-    expect(statement.actions).toEqual([
-      "iam:CreateRole",
-      "iam:DeleteRole",
-      "iam:UpdateRole",
-      "iam:UpdateRoleDescription",
-      "iam:UpdateAssumeRolePolicy",
-      "iam:TagRole",
-      "iam:UntagRole",
-      "iam:AttachRolePolicy",
-      "iam:DetachRolePolicy",
-      "iam:GetRole",
-      "iam:ListRoleTags",
-      "iam:ListRolePolicies",
-      "iam:ListAttachedRolePolicies",
-      "iam:ListInstanceProfilesForRole",
-      "iam:CreatePolicy",
-      "iam:DeletePolicy",
-      "iam:CreatePolicyVersion",
-      "iam:DeletePolicyVersion",
-      "iam:TagPolicy",
-      "iam:UntagPolicy",
-      "iam:GetPolicy",
-      "iam:GetPolicyVersion",
-      "iam:ListPolicyVersions",
-      "iam:ListPolicyTags",
-    ]);
+  it("creates roles only under the environment's boundary, with the environment's names", () => {
+    const boundary = "arn:aws:iam::123456789012:policy/ecs-batch-release/prod-permissions-boundary";
+    expect(sids.CreateRolesOnlyUnderTheBoundary).toEqual({
+      sid: "CreateRolesOnlyUnderTheBoundary",
+      actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      resources: ["arn:aws:iam::123456789012:role/prod-*"],
+      conditions: { ArnEquals: { "iam:PermissionsBoundary": boundary } },
+    });
+    expect(sids.AttachTheEnvironmentsPoliciesToRolesUnderTheBoundary).toEqual({
+      sid: "AttachTheEnvironmentsPoliciesToRolesUnderTheBoundary",
+      actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      resources: ["arn:aws:iam::123456789012:role/prod-*"],
+      conditions: {
+        ArnEquals: { "iam:PermissionsBoundary": boundary },
+        ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/prod-*" },
+      },
+    });
   });
 
-  it("passes roles only to the services the stack's roles are for", () => {
-    expect(sids.PassRolesToTheStacksServices).toEqual({
-      sid: "PassRolesToTheStacksServices",
+  it("changes only the environment's roles and policies, with no iam:* and no inline policy", () => {
+    expect(sids.ManageTheEnvironmentsRoles.resources).toEqual([
+      "arn:aws:iam::123456789012:role/prod-*",
+    ]);
+    expect(sids.ManageTheEnvironmentsPolicies.resources).toEqual([
+      "arn:aws:iam::123456789012:policy/prod-*",
+    ]);
+    const iamActions = statements
+      .filter((s) => s.effect !== "Deny")
+      .flatMap((s) => s.actions)
+      .filter((a) => a.startsWith("iam:"));
+    expect(iamActions).not.toContain("iam:*");
+    expect(iamActions).not.toContain("iam:PutRolePolicy");
+    expect(iamActions).not.toContain("iam:DeleteRolePermissionsBoundary");
+  });
+
+  it("passes the environment's roles only to the services the stack's roles are for", () => {
+    expect(sids.PassTheEnvironmentsRolesToItsServices).toEqual({
+      sid: "PassTheEnvironmentsRolesToItsServices",
       actions: ["iam:PassRole"],
-      resources: ["arn:aws:iam::123456789012:role/*"],
+      resources: ["arn:aws:iam::123456789012:role/prod-*"],
       conditions: {
         StringEquals: {
           "iam:PassedToService": [
@@ -224,8 +229,23 @@ describe("stackDeployStatements", () => {
         },
       },
     });
-    const passRole = statements.filter((s) => s.actions.some((a) => a.startsWith("iam:Pass")));
+    const passRole = statements.filter(
+      (s) => s.effect !== "Deny" && s.actions.some((a) => a.startsWith("iam:Pass")),
+    );
     expect(passRole).toHaveLength(1);
+  });
+
+  it("passes a job's own task role made elsewhere only to ECS tasks", () => {
+    const taskRole = "arn:aws:iam::123456789012:role/report-task";
+    const withTaskRole = bySid(
+      stackDeployStatements({ ...TARGET, externalTaskRoleArns: [taskRole] }),
+    );
+    expect(withTaskRole.PassTheJobsTaskRolesToEcsTasks).toEqual({
+      sid: "PassTheJobsTaskRolesToEcsTasks",
+      actions: ["iam:PassRole"],
+      resources: [taskRole],
+      conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    });
   });
 
   it("manages rules, schedules, workflows, topics, queues, logs, parameters, alarms, images", () => {
@@ -309,20 +329,8 @@ describe("stackDeployStatements", () => {
       "cloudwatch:UntagResource",
       "cloudwatch:ListTagsForResource",
     ]);
-    expect(sids.ManageImageRepositories.actions).toEqual([
-      "ecr:CreateRepository",
+    expect(sids.FindImageRepositories.actions).toEqual([
       "ecr:DescribeRepositories",
-      "ecr:DeleteRepository",
-      "ecr:PutImageScanningConfiguration",
-      "ecr:PutImageTagMutability",
-      "ecr:PutLifecyclePolicy",
-      "ecr:GetLifecyclePolicy",
-      "ecr:DeleteLifecyclePolicy",
-      "ecr:SetRepositoryPolicy",
-      "ecr:GetRepositoryPolicy",
-      "ecr:DeleteRepositoryPolicy",
-      "ecr:TagResource",
-      "ecr:UntagResource",
       "ecr:ListTagsForResource",
     ]);
     expect(sids.ManageTheEnvironmentsSlackChannel.actions).toEqual([
@@ -333,7 +341,7 @@ describe("stackDeployStatements", () => {
     ]);
   });
 
-  it("manages keys and the environment's aliases; ECR may make grants for new repositories", () => {
+  it("manages keys and the environment's aliases, and makes no grants", () => {
     expect(sids.ManageKeys.actions).toEqual([
       "kms:DescribeKey",
       "kms:GetKeyPolicy",
@@ -354,58 +362,39 @@ describe("stackDeployStatements", () => {
       "kms:UpdateAlias",
       "kms:DeleteAlias",
     ]);
-    expect(sids.LetEcrEncryptNewRepositories).toMatchObject({
-      actions: ["kms:CreateGrant", "kms:RetireGrant"],
-      conditions: {
-        StringEquals: { "kms:ViaService": "ecr.ap-northeast-1.amazonaws.com" },
-        Bool: { "kms:GrantIsForAWSResource": "true" },
-      },
-    });
+    const grants = statements.flatMap((s) => s.actions).filter((a) => /Grant/.test(a));
+    expect(grants).toEqual(["kms:CreateGrant"]);
+    expect(sids.DenyChangingTheReleasesKey.actions).toContain("kms:CreateGrant");
   });
 
-  it("only reads the release's own pipeline, project, OIDC provider and artifact bucket", () => {
-    expect(sids.ReadTheRelease).toEqual({
-      sid: "ReadTheRelease",
-      actions: [
-        "codepipeline:GetPipeline",
-        "codepipeline:ListTagsForResource",
-        "codebuild:BatchGetProjects",
-        "iam:GetOpenIDConnectProvider",
-        "iam:ListOpenIDConnectProviderTags",
-        "s3:ListBucket",
-        "s3:GetBucket*",
-        "s3:GetAccelerateConfiguration",
-        "s3:GetEncryptionConfiguration",
-        "s3:GetLifecycleConfiguration",
-        "s3:GetReplicationConfiguration",
-      ],
-      resources: [
-        arn("codepipeline", "prod-release"),
-        arn("codebuild", "project/prod-release"),
-        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-        "arn:aws:s3:::prod-release-*",
-      ],
-    });
-    const writes = statements
+  it("grants nothing on the release's pipeline, build, artifacts or OIDC provider", () => {
+    const releaseActions = statements
       .filter((s) => s.effect !== "Deny")
       .flatMap((s) => s.actions)
-      .filter((a) => /^(codepipeline|codebuild|s3):/.test(a));
-    expect(writes.every((a) => /:(Get|List|BatchGet)/.test(a))).toBe(true);
+      .filter((a) => /^(codepipeline|codebuild|s3):|OpenIDConnect/.test(a));
+    expect(releaseActions).toEqual([]);
   });
 
-  it("denies changing the release's and the GitHub role's own roles and policies", () => {
-    const deny = sids.DenyChangingTheReleasesOwnPermissions;
+  it("denies every change to the release's roles and policies and to the boundary", () => {
+    const deny = sids.DenyChangingTheReleaseAndTheBoundary;
     expect(deny.effect).toBe("Deny");
     expect(deny.resources).toEqual([
-      "arn:aws:iam::123456789012:role/prod-release-*",
-      "arn:aws:iam::123456789012:policy/prod-release-*",
-      "arn:aws:iam::123456789012:role/prod-github-deploy*",
-      "arn:aws:iam::123456789012:policy/prod-github-deploy*",
+      "arn:aws:iam::123456789012:role/ecs-batch-release/*",
+      "arn:aws:iam::123456789012:policy/ecs-batch-release/*",
+      "arn:aws:iam::123456789012:policy/ecs-batch-release/prod-permissions-boundary",
     ]);
-    const allowedWrites = sids.ManageRolesAndPolicies.actions.filter(
-      (a) => !/^iam:(Get|List)/.test(a),
-    );
-    expect([...deny.actions].sort()).toEqual([...allowedWrites].sort());
+    const iamWrites = statements
+      .filter((s) => s.effect !== "Deny")
+      .flatMap((s) => s.actions)
+      .filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a))
+      .filter((a) => a !== "iam:CreateServiceLinkedRole");
+    expect(deny.actions).toEqual(expect.arrayContaining(iamWrites));
+    expect(sids.DenyRemovingOrChangingBoundaries).toEqual({
+      sid: "DenyRemovingOrChangingBoundaries",
+      effect: "Deny",
+      actions: ["iam:DeleteRolePermissionsBoundary"],
+      resources: ["*"],
+    });
   });
 
   it("fits two managed policies even in the longest partition and region names", () => {
