@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates the project-local Python environments, each from a file of pinned requirements:
 #   dev   .venv/       requirements-dev.txt   moto's server, for the integration tests
-#   scan  .venv-scan/  requirements-scan.txt  checkov, for `npm run scan`
+#   scan  .venv-scan/  requirements-scan.txt  checkov and parliament, for `npm run scan`
 # Two environments because checkov pins boto3, botocore and networkx older than moto needs.
 # Usage: setup-python.sh [dev] [scan]   (no argument: both)
 # Idempotent: a stamp holding the hash of the requirements file skips pip when nothing changed,
