@@ -1,5 +1,6 @@
 import { validateRepositoryName } from "../modules/ecr-repository/ecr-repository";
 import { SlackChannel } from "../modules/failure-notification/failure-topic";
+import { RELEASE_TAG_KEY } from "../modules/permissions-boundary/environment-iam";
 import { JobWorkflowProps, WorkflowJob } from "../modules/job-workflow/job-workflow";
 import { JobContainer, ScheduledJobProps } from "../modules/scheduled-job/scheduled-job";
 
@@ -204,7 +205,7 @@ export class EnvironmentConfigError extends Error {
 }
 
 /** Tags every environment stack sets on its resources, which a config may not override. */
-export const STACK_TAG_KEYS: readonly string[] = ["Environment", "ManagedBy"];
+export const STACK_TAG_KEYS: readonly string[] = ["Environment", "ManagedBy", RELEASE_TAG_KEY];
 
 /** A release tag: the first 7 characters of the commit the image was built from. */
 export const COMMIT_HASH_TAG = /^[0-9a-f]{7}$/;

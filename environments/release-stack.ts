@@ -8,6 +8,7 @@ import {
   environmentIamNamePrefix,
   permissionsBoundaryName,
   RELEASE_IAM_PATH,
+  RELEASE_TAG_KEY,
 } from "../modules/permissions-boundary/environment-iam";
 import { PermissionsBoundary } from "../modules/permissions-boundary/permissions-boundary";
 import { DeployTarget, stackDeployStatements } from "../modules/release-pipeline/deploy-statements";
@@ -70,7 +71,8 @@ export class ReleaseStack extends TerraformStack {
     }
     this.config = config;
     IamScope.of(this).apply({ path: RELEASE_IAM_PATH });
-    addEnvironmentProvider(this, config);
+    // The tag marks what a deployer may not touch where names are random (the artifacts key).
+    addEnvironmentProvider(this, config, { [RELEASE_TAG_KEY]: config.name });
     addEnvironmentBackend(this, config, id);
 
     // Written from the config, not read from the provider: the policies that grant power read as

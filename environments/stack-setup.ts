@@ -8,8 +8,15 @@ import { EnvironmentConfig } from "./environment-config";
  * backend, one state object per stack.
  */
 
-/** The AWS provider of an environment's stack: its region, only its account, its tags. */
-export function addEnvironmentProvider(stack: TerraformStack, config: EnvironmentConfig): void {
+/**
+ * The AWS provider of an environment's stack: its region, only its account, its tags, and the
+ * stack's own tags (`stackTags`), e.g. the release stack's.
+ */
+export function addEnvironmentProvider(
+  stack: TerraformStack,
+  config: EnvironmentConfig,
+  stackTags: Readonly<Record<string, string>> = {},
+): void {
   new AwsProvider(stack, "aws", {
     region: config.region,
     allowedAccountIds: [config.accountId],
@@ -17,6 +24,7 @@ export function addEnvironmentProvider(stack: TerraformStack, config: Environmen
       {
         tags: {
           ...config.defaultTags,
+          ...stackTags,
           Environment: config.name,
           ManagedBy: "cdktf",
         },

@@ -8,7 +8,8 @@ import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
-import { providerAccountId, providerPartition } from "../stack-context";
+import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
+import { PolicyStatement } from "../iam-role/policy-document";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
 import { renderResourcePolicy, ResourcePolicyStatement } from "../iam-role/resource-policy";
@@ -150,18 +151,7 @@ export class FailureTopic extends Construct {
         name: `${props.name}-chatbot`,
         identifier: "chatbot.amazonaws.com",
         description: `AWS Chatbot role of ${props.name}: reads CloudWatch alarms to render them`,
-        policy: {
-          statements: [
-            {
-              // Chatbot renders alarm notifications with the alarm's details and a metric graph
-              // (DescribeAlarms, GetMetricData, GetMetricWidgetImage, ListMetrics). Most of these
-              // reads have no resource-level permissions, and any alarm may post to the channel.
-              sid: "ReadAlarmsToRenderThem",
-              actions: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
-              resources: ["*"],
-            },
-          ],
-        },
+        policy: { statements: chatReadStatements(partition, providerRegion(this), account) },
         tags: props.tags,
       });
       this.slackChannel = new ChatbotSlackChannelConfiguration(this, "SlackChannel", {
@@ -279,6 +269,35 @@ export class FailureTopic extends Construct {
       }
     });
   }
+}
+
+/**
+ * What AWS Chatbot reads to render an alarm in the channel: the alarm and its history (alarms of
+ * the account and region: any alarm may post to the channel) and the metric graph, whose reads
+ * have no resource-level permissions.
+ */
+export function chatReadStatements(
+  partition: string,
+  region: string,
+  account: string,
+): PolicyStatement[] {
+  return [
+    {
+      sid: "ReadAlarmsToRenderThem",
+      actions: ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"],
+      resources: [`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`],
+    },
+    {
+      sid: "DrawAlarmGraphs",
+      actions: [
+        "cloudwatch:GetMetricData",
+        "cloudwatch:GetMetricStatistics",
+        "cloudwatch:GetMetricWidgetImage",
+        "cloudwatch:ListMetrics",
+      ],
+      resources: ["*"],
+    },
+  ];
 }
 
 /** What a topic's KMS key may be used for, and by whom. */

@@ -27,3 +27,9 @@ export function permissionsBoundaryArn(
 ): string {
   return `arn:${partition}:iam::${accountId}:policy${RELEASE_IAM_PATH}${permissionsBoundaryName(environment)}`;
 }
+
+/**
+ * The tag every resource of a release stack carries, with the environment as value: what a deployer
+ * may not touch when its resources have random names (the release's KMS key).
+ */
+export const RELEASE_TAG_KEY = "EcsBatchRelease";

@@ -1,6 +1,7 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import { ECR_PULL_ACTIONS } from "../ecr-repository/ecr-repository";
+import { chatReadStatements } from "../failure-notification/failure-topic";
 import { IamScope } from "../iam-role/iam-scope";
 import { PolicyStatement, renderPolicyDocument } from "../iam-role/policy-document";
 import {
@@ -139,13 +140,8 @@ export function permissionsBoundaryStatements(scope: BoundaryScope): PolicyState
       actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
       resources: [arn("kms", "key/*")],
     },
-    {
-      // AWS Chatbot renders alarms in Slack with the alarms' details and graphs; most of these
-      // reads have no resource-level permissions.
-      sid: "ReadAlarmsForChat",
-      actions: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
-      resources: ["*"],
-    },
+    // AWS Chatbot renders alarms in Slack with the alarms' details and graphs.
+    ...chatReadStatements(partition, region, accountId),
     {
       sid: "DenyChangesToIamTheOrganizationAndTheAccount",
       effect: "Deny",

@@ -5,7 +5,7 @@ import { IamRole } from "../iam-role/iam-role";
 import { PolicyStatement } from "../iam-role/policy-document";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { ArtifactsBucket } from "./artifacts-bucket";
 import {
   BUILD_VARIABLES,
@@ -385,14 +385,18 @@ export class ReleasePipeline extends Construct {
   }
 }
 
-/** Use of a CodeStar connection, under both of its service prefixes: connections made since the
- * service became AWS CodeConnections have `codeconnections` ARNs, older ones the former name. */
+/**
+ * Use of a CodeStar connection. Connections made since the service became AWS CodeConnections
+ * have `codeconnections` ARNs, older ones `codestar-connections` ARNs, and IAM matches an action
+ * only to a resource of its own service prefix: the action is the one of the ARN's prefix, or both
+ * when the ARN is known only at apply time.
+ */
 function connectionStatement(sid: string, connectionArn: string): PolicyStatement {
-  return {
-    sid,
-    actions: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
-    resources: [connectionArn],
-  };
+  const service = isUnresolved(connectionArn) ? undefined : connectionArn.split(":")[2];
+  const actions = ["codestar-connections:UseConnection", "codeconnections:UseConnection"].filter(
+    (action) => service === undefined || action.startsWith(`${service}:`),
+  );
+  return { sid, actions, resources: [connectionArn] };
 }
 
 /** Reading and writing pipeline artifacts: the objects of the bucket, under its key. */

@@ -55,6 +55,12 @@ STAR_IS_THE_RESOURCE = frozenset({"kms-key-policy"})
 
 POLICY_VERSION_ACTIONS = frozenset({"iam:createpolicyversion", "iam:setdefaultpolicyversion"})
 
+# Tagging that AWS authorises while a resource is created, before it (and so its ARN) exists, and
+# documents as needing a grant "not restricted to particular" resources: KMS's CreateKey with tags
+# (developer guide, "Controlling access to tags"). RESOURCE_STAR on these is allowed only in a
+# statement that limits the tags of the request (aws:RequestTag/... or aws:TagKeys).
+TAGGED_ON_CREATE = frozenset({"kms:tagresource"})
+
 # A customer managed policy ARN limited to a named prefix: policy/<prefix>-*, no other wildcard.
 _PREFIXED_POLICY = re.compile(
     r"^arn:aws[a-z-]*:iam::\d{12}:policy/(?:[\w+=,.@-]+/)*[\w+=,.@-]*[\w+=,.@]-\*$"
@@ -195,7 +201,7 @@ def _entry_problems(
             )
         for action in actions:
             resource_types = iam.resource_types(action)
-            if resource_types:
+            if resource_types and action.lower() not in TAGGED_ON_CREATE:
                 problems.append(
                     f"RESOURCE_STAR on {action} is not allowable: it supports resource types "
                     f"{', '.join(resource_types)} (parliament's iam_definition.json); scope it"
@@ -286,6 +292,24 @@ def escalation_allowance_problems(
     return problems
 
 
+def tag_on_create_problems(statement: dict[str, Any] | None, action: str) -> list[str]:
+    """Why RESOURCE_STAR on a tag-on-create action may not be allowed: the statement must limit
+    the tags of the request. Empty: allowed."""
+    if statement is None:
+        return ["parliament did not say which statement"]
+    keys = [
+        str(key)
+        for condition in _as_list(statement.get("Condition", {}))
+        if isinstance(condition, dict)
+        for values in condition.values()
+        if isinstance(values, dict)
+        for key in values
+    ]
+    if any(key.startswith("aws:RequestTag/") or key == "aws:TagKeys" for key in keys):
+        return []
+    return [f"{action} on * is not limited by aws:RequestTag/... or aws:TagKeys"]
+
+
 def mismatch_allowance_problems(
     statement: dict[str, Any] | None, action: str, iam: IamActions
 ) -> list[str]:
@@ -321,9 +345,15 @@ def judge(
         problems: list[str] = []
         if finding.code == "PRIVILEGE_ESCALATION":
             problems = escalation_allowance_problems(document, actions, iam)
+        statements = _as_list(document.get("Statement", []))
+        statement = statements[finding.statement] if finding.statement is not None else None
+        if finding.code == "RESOURCE_STAR" and allowance.actions & TAGGED_ON_CREATE:
+            problems = [
+                p
+                for action in sorted(actions & TAGGED_ON_CREATE)
+                for p in tag_on_create_problems(statement, action)
+            ]
         if finding.code == "RESOURCE_MISMATCH":
-            statements = _as_list(document.get("Statement", []))
-            statement = statements[finding.statement] if finding.statement is not None else None
             problems = [
                 p
                 for action in sorted(actions)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+# The account and region of a file whose AWS provider names none (a plain Terraform module).
 ACCOUNT = "123456789012"
 REGION = "ap-northeast-1"
 PARTITION = "aws"
@@ -81,8 +82,12 @@ ARN_SHAPES: dict[str, ArnShape] = {
         "arn:{partition}:iam::{account}:oidc-provider/{url}",
         defaults={"url": "token.actions.githubusercontent.com"},
     ),
-    "aws_iam_policy": ArnShape("arn:{partition}:iam::{account}:policy/{name}"),
-    "aws_iam_role": ArnShape("arn:{partition}:iam::{account}:role/{name}"),
+    "aws_iam_policy": ArnShape(
+        "arn:{partition}:iam::{account}:policy{path}{name}", defaults={"path": "/"}
+    ),
+    "aws_iam_role": ArnShape(
+        "arn:{partition}:iam::{account}:role{path}{name}", defaults={"path": "/"}
+    ),
     "aws_kms_alias": ArnShape(_REGIONAL % ("kms", "{name}")),
     "aws_kms_key": ArnShape(_REGIONAL % ("kms", "key/{uuid}"), attributes={"key_id": "{uuid}"}),
     "aws_lambda_function": ArnShape(_REGIONAL % ("lambda", "function:{function_name}")),
@@ -106,9 +111,13 @@ ARN_SHAPES: dict[str, ArnShape] = {
 
 # Data sources that are not a resource looked up by name: what each attribute is.
 DATA_SOURCE_VALUES: dict[str, dict[str, str]] = {
-    "aws_caller_identity": {"account_id": ACCOUNT, "id": ACCOUNT},
-    "aws_partition": {"partition": PARTITION, "id": PARTITION, "dns_suffix": "amazonaws.com"},
-    "aws_region": {"region": REGION, "name": REGION, "id": REGION},
+    "aws_caller_identity": {"account_id": "{account}", "id": "{account}"},
+    "aws_partition": {
+        "partition": "{partition}",
+        "id": "{partition}",
+        "dns_suffix": "amazonaws.com",
+    },
+    "aws_region": {"region": "{region}", "name": "{region}", "id": "{region}"},
 }
 
 # A data source that looks up a resource names it by another argument than the resource's.
@@ -145,6 +154,23 @@ class TerraformValues:
     def __init__(self, configuration: dict[str, Any]) -> None:
         self._configuration = configuration
         self._locals_in_progress: list[str] = []
+        # The stack's own account and region where its AWS provider names them, so that ARNs
+        # written from references and ARNs written out in full agree.
+        providers = configuration.get("provider", {}).get("aws", [])
+        provider = providers[0] if isinstance(providers, list) and providers else {}
+        accounts = provider.get("allowed_account_ids") if isinstance(provider, dict) else None
+        region = provider.get("region") if isinstance(provider, dict) else None
+        one_account = isinstance(accounts, list) and len(accounts) == 1
+        self.account = (
+            accounts[0] if one_account and re.fullmatch(r"\d{12}", str(accounts[0])) else ACCOUNT
+        )
+        self.region = region if isinstance(region, str) and "${" not in region else REGION
+        if self.region.startswith("cn-"):
+            self.partition = "aws-cn"
+        elif self.region.startswith("us-gov-"):
+            self.partition = "aws-us-gov"
+        else:
+            self.partition = PARTITION
 
     def render(self, template: str) -> str:
         """The template's text with every `${...}` replaced by its plausible value."""
@@ -275,7 +301,9 @@ class TerraformValues:
             values = DATA_SOURCE_VALUES[data_type]
             if attribute not in values:
                 raise UnknownExpression(f"attribute {attribute} of data.{data_type}")
-            return values[attribute]
+            return values[attribute].format(
+                account=self.account, region=self.region, partition=self.partition
+            )
         renamed = DATA_SOURCE_NAME_ARGUMENTS.get(data_type, {})
         arguments = {key: block[argument] for key, argument in renamed.items() if argument in block}
         return self._attribute(data_type, name, {**block, **arguments}, attribute)
@@ -312,11 +340,11 @@ class TerraformValues:
     ) -> Callable[[str], str]:
         def value(placeholder: str) -> str:
             if placeholder == "partition":
-                return PARTITION
+                return self.partition
             if placeholder == "region":
-                return REGION
+                return self.region
             if placeholder == "account":
-                return ACCOUNT
+                return self.account
             if placeholder == "uuid":
                 return _stable_uuid(logical_id)
             if placeholder in block:

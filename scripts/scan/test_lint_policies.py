@@ -18,6 +18,7 @@ from allowances import (
     escalation_allowance_problems,
     load_allow_list,
     mismatch_allowance_problems,
+    tag_on_create_problems,
 )
 from iam_actions import IamActions
 from parliament_setup import parliament
@@ -250,8 +251,8 @@ class AllowListTest(TemporaryDirectoryTest):
         self.assertRefused(
             entry(
                 finding="RESOURCE_STAR",
-                actions=["kms:TagResource"],
-                reason="new keys have no ARN yet",
+                actions=["kms:PutKeyPolicy"],
+                reason="any key of the account will do",
             ),
             "supports resource types key",
         )
@@ -322,6 +323,21 @@ class MismatchAllowanceTest(unittest.TestCase):
         self.assertEqual(len(problems), 1)
         self.assertIn(
             f"{queue} is none of the resource types of states:ListExecutions", problems[0]
+        )
+
+
+class TagOnCreateAllowanceTest(unittest.TestCase):
+    STATEMENT = {"Effect": "Allow", "Action": "kms:TagResource", "Resource": "*"}
+
+    def test_tagging_on_create_is_allowed_only_when_the_request_tags_are_limited(self) -> None:
+        limited = {
+            **self.STATEMENT,
+            "Condition": {"StringEquals": {"aws:RequestTag/Environment": "dev"}},
+        }
+        self.assertEqual(tag_on_create_problems(limited, "kms:TagResource"), [])
+        self.assertEqual(
+            tag_on_create_problems(self.STATEMENT, "kms:TagResource"),
+            ["kms:TagResource on * is not limited by aws:RequestTag/... or aws:TagKeys"],
         )
 
 

@@ -195,9 +195,16 @@ describe.each(deployRoles)("the deploy role $roleName", ({ config, roleName }) =
     it("cannot change the release's key, alias, build logs, pipeline, build project, bucket or repositories", async () => {
       const releaseKey = {
         resource: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
-        context: { "kms:ResourceAliases": [`alias/${env}-release`] },
+        // The release stack tags all it makes, its key too.
+        context: { "aws:ResourceTag/EcsBatchRelease": env },
       };
-      for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]) {
+      for (const action of [
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:DisableKey",
+        "kms:UntagResource",
+        "kms:TagResource",
+      ]) {
         expect([action, await ask({ action, ...releaseKey })]).toEqual([
           action,
           "ExplicitlyDenied",

@@ -21,6 +21,9 @@ export interface SimulatedRequest {
   readonly resource: string;
   /** Request context keys, e.g. `{ "iam:PassedToService": "ecs-tasks.amazonaws.com" }`. */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
+  /** The resource's own policy, e.g. a KMS key's: KMS allows nothing its key policy does not.
+   * @default none */
+  readonly resourcePolicy?: unknown;
 }
 
 /** A principal's permissions: its identity policies and, if it has one, its boundary. */
@@ -71,6 +74,7 @@ export async function decide(
       })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      resourcePolicy: request.resourcePolicy,
       permissionBoundaryPolicies:
         principal.boundary === undefined
           ? undefined

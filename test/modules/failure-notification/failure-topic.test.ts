@@ -254,7 +254,7 @@ describe("FailureTopic", () => {
       }
     });
 
-    it("gives Chatbot a role that can only read CloudWatch, to render alarms", () => {
+    it("gives Chatbot a role that can only read the account's alarms and draw their graphs", () => {
       const role = onlyResource(json, "aws_iam_role");
       expect(role.name).toBe("dev-batch-failures-chatbot");
       expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
@@ -268,7 +268,21 @@ describe("FailureTopic", () => {
         {
           Sid: "ReadAlarmsToRenderThem",
           Effect: "Allow",
-          Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
+          Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"],
+          Resource: [
+            `arn:${PARTITION}:cloudwatch:\${data.aws_region.ScheduledJobProviderRegion.region}:${ACCOUNT}:alarm:*`,
+          ],
+        },
+        {
+          // These reads have no resource-level permissions.
+          Sid: "DrawAlarmGraphs",
+          Effect: "Allow",
+          Action: [
+            "cloudwatch:GetMetricData",
+            "cloudwatch:GetMetricStatistics",
+            "cloudwatch:GetMetricWidgetImage",
+            "cloudwatch:ListMetrics",
+          ],
           Resource: ["*"],
         },
       ]);

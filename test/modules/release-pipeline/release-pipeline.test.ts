@@ -274,7 +274,7 @@ describe("ReleasePipeline", () => {
           {
             Sid: "CloneThroughTheConnection",
             Effect: "Allow",
-            Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
+            Action: ["codestar-connections:UseConnection"],
             Resource: [CONNECTION],
           },
           {
@@ -381,7 +381,7 @@ describe("ReleasePipeline", () => {
           {
             Sid: "TakeCommitsThroughTheConnection",
             Effect: "Allow",
-            Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
+            Action: ["codestar-connections:UseConnection"],
             Resource: [CONNECTION],
           },
           {
@@ -621,5 +621,25 @@ describe("ReleasePipeline", () => {
         () => new ReleasePipeline(emptyStack(), "release", { ...PROPS, ...overrides }),
       ).toThrow(message);
     });
+  });
+});
+
+describe("ReleasePipeline's use of the connection", () => {
+  const actionsFor = (connectionArn: string) => {
+    const { json } = synthesize(
+      (scope) => new ReleasePipeline(scope, "release", { ...PROPS, connectionArn }),
+    );
+    return statementsOf(resourceAt(json, "aws_iam_policy", "release/PipelineRole/Policy").policy)
+      .filter((s) => s.Sid === "TakeCommitsThroughTheConnection")
+      .flatMap((s) => s.Action);
+  };
+
+  it("is the action of the connection ARN's own service prefix: IAM matches no other", () => {
+    expect(actionsFor(CONNECTION)).toEqual(["codestar-connections:UseConnection"]);
+    expect(
+      actionsFor(
+        "arn:aws:codeconnections:ap-northeast-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+      ),
+    ).toEqual(["codeconnections:UseConnection"]);
   });
 });

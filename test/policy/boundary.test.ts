@@ -1,0 +1,129 @@
+import { environments } from "../../environments";
+import { EnvironmentConfig } from "../../environments/environment-config";
+import { prod } from "../../environments/prod";
+import { partitionOfRegion } from "../../modules/stack-context";
+import { permissionsBoundaryStatements } from "../../modules/permissions-boundary/permissions-boundary";
+import { permissionsBoundaryArn } from "../../modules/permissions-boundary/environment-iam";
+import { synthEnvironment } from "../environments/synth-environment";
+import { decide } from "./iam-simulator";
+import { permissionsOf, requestsOf } from "./policy-requests";
+
+/*
+ * The permissions boundary caps every role of an environment. A boundary that forgets an action
+ * some role needs would make that role fail at run time, in production, with AccessDenied. So an
+ * IAM simulator evaluates every statement every role of every environment is given, under the
+ * boundary: each must be allowed. A config that uses every feature (sidecars, secrets, a log
+ * router, Slack, a task role made elsewhere, a workflow on a rule) stands in for what the shipped
+ * environments do not use yet.
+ */
+
+const everything: EnvironmentConfig = {
+  ...prod,
+  name: "kitchen",
+  release: { ...prod.release!, branch: "main" },
+  notifications: {
+    emailAddresses: ["batch@example.com"],
+    slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
+  },
+  jobs: [
+    ...prod.jobs,
+    {
+      jobName: "with-sidecars",
+      scheduleExpression: "rate(1 hour)",
+      taskRoleArn: "arn:aws:iam::333333333333:role/report-task",
+      container: {
+        image: "333333333333.dkr.ecr.ap-northeast-1.amazonaws.com/report:1a2b3c4",
+        secrets: {
+          TOKEN: {
+            ssmParameterArn: "arn:aws:ssm:ap-northeast-1:333333333333:parameter/report/token",
+          },
+          PASSWORD: {
+            secretsManagerSecretArn:
+              "arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:report-AbCdEf",
+          },
+        },
+      },
+      sidecars: [{ name: "proxy", image: "public.ecr.aws/nginx/nginx:1" }],
+      logRouter: {
+        destination: { name: "cloudwatch_logs", options: { region: "ap-northeast-1" } },
+      },
+    },
+    { jobName: "first", container: { image: "alpine:3.20" }, safeToRerun: true },
+    { jobName: "second", container: { image: "alpine:3.20" } },
+  ],
+  workflows: [
+    {
+      workflowName: "chain",
+      schedule: { scheduleExpression: "cron(0 1 * * ? *)" },
+      preventOverlap: true,
+      jobs: [{ job: "first" }, { job: "second", dependsOn: ["first"] }],
+    },
+  ],
+};
+
+describe.each([...environments, everything].map((config) => [config.name, config] as const))(
+  "every role of %s",
+  (name, config) => {
+    const boundary = permissionsBoundaryStatements({
+      partition: partitionOfRegion(config.region),
+      accountId: config.accountId,
+      region: config.region,
+      roleNamePrefix: `${name}-`,
+      externalTaskRoleArns: config.jobs.flatMap((job) =>
+        job.taskRoleArn ? [job.taskRoleArn] : [],
+      ),
+    });
+    const { roles, policies } = permissionsOf(synthEnvironment(config).synth);
+
+    it("carries the environment's boundary", () => {
+      expect(roles.length).toBeGreaterThan(0);
+      for (const role of roles) {
+        expect([role.name, role.permissionsBoundary]).toEqual([
+          role.name,
+          permissionsBoundaryArn("aws", config.accountId, name),
+        ]);
+      }
+    });
+
+    it.each(roles.map((role) => [role.name, role] as const))(
+      "%s may do under the boundary all its policies allow",
+      async (_, role) => {
+        for (const policy of role.policies) {
+          for (const statement of policy.document.Statement.filter((s) => s.Effect === "Allow")) {
+            for (const request of await requestsOf(statement, config.accountId, config.region)) {
+              const decision = await decide(
+                { arn: role.arn, policies: [JSON.stringify(policy.document)], boundary },
+                request,
+              );
+              expect([statement.Sid, request.action, request.resource, decision]).toEqual([
+                statement.Sid,
+                request.action,
+                request.resource,
+                "Allowed",
+              ]);
+            }
+          }
+        }
+      },
+    );
+
+    it("lets the role that runs ecs-batch, given the boundary too, do all the runner policy allows", async () => {
+      const runner = policies.find((p) => p.name === `${name}-ecs-batch-runner`);
+      expect(runner).toBeDefined();
+      const runnerRole = `arn:aws:iam::${config.accountId}:role/batch-scheduler`;
+      for (const statement of runner!.document.Statement) {
+        for (const request of await requestsOf(statement, config.accountId, config.region)) {
+          const decision = await decide(
+            { arn: runnerRole, policies: [JSON.stringify(runner!.document)], boundary },
+            request,
+          );
+          expect([statement.Sid, request.action, decision]).toEqual([
+            statement.Sid,
+            request.action,
+            "Allowed",
+          ]);
+        }
+      }
+    });
+  },
+);
