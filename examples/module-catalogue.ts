@@ -9,8 +9,10 @@ import {
   FailureTopic,
   GithubDeployRole,
   IamRole,
+  IamScope,
   JobLogGroup,
   JobWorkflow,
+  PermissionsBoundary,
   ReleasePipeline,
   ScheduleRule,
   ScheduledJob,
@@ -218,4 +220,33 @@ export function githubDeployRoleExample(scope: Construct) {
     stateBucket: "example-tfstate-prod-123456789012",
     stateKey: "ecs-scheduled-batch/prod.tfstate",
   }).roleArn;
+}
+
+// example: IamScope
+export function iamScopeExample(scope: Construct) {
+  const prod = new Construct(scope, "Prod"); // usually the stack itself
+  IamScope.of(prod).apply({
+    namePrefix: "prod-", // every role and managed policy made in prod: prod-<name>
+    permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/prod-permissions-boundary",
+  });
+  // Its roles are prod-nightly-report-execution and -events, both with the boundary.
+  return new ScheduledJob(prod, "NightlyReport", {
+    jobName: "nightly-report",
+    scheduleExpression: "cron(0 18 * * ? *)",
+    clusterArn: CLUSTER_ARN,
+    subnetIds: SUBNET_IDS,
+    container: { image: "alpine:3.20", command: ["/bin/date"] },
+  });
+}
+
+// example: PermissionsBoundary
+export function permissionsBoundaryExample(scope: Construct) {
+  const boundary = new PermissionsBoundary(scope, "Boundary", {
+    name: "prod-permissions-boundary",
+    partition: "aws",
+    accountId: "123456789012",
+    region: "ap-northeast-1",
+    roleNamePrefix: "prod-", // the only roles its roles may pass (to ECS tasks)
+  });
+  return boundary.policyArn; // give it to IamScope, and to the runner's role
 }
