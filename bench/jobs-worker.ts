@@ -1,11 +1,11 @@
 // Child process of synth-bench.ts for the "N jobs" cases: one stack with an AWS provider and
-// N ScheduledJob constructs, synthesized into CDKTF_OUTDIR (set by synth-bench.ts).
+// N BatchJob constructs, synthesized into CDKTF_OUTDIR (set by synth-bench.ts).
 //
 // Usage: tsx bench/jobs-worker.ts <job count>
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { ScheduledJob } from "../modules";
+import { BatchJob } from "../modules";
 
 const REGION = "ap-northeast-1";
 const CLUSTER_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/bench";
@@ -25,13 +25,14 @@ class JobsStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: REGION });
     for (let i = 0; i < jobCount; i++) {
       const jobName = `bench-job-${String(i).padStart(4, "0")}`;
-      new ScheduledJob(this, jobName, {
+      new BatchJob(this, jobName, {
         jobName,
-        scheduleExpression: scheduleOf(i),
-        container: { image: "alpine:3.20", command: ["/bin/date"] },
-        clusterArn: CLUSTER_ARN,
-        subnetIds: SUBNET_IDS,
-        region: REGION,
+        schedule: scheduleOf(i),
+        task: {
+          container: { image: "alpine:3.20", command: ["/bin/date"] },
+          logs: { region: REGION },
+        },
+        placement: { clusterArn: CLUSTER_ARN, subnetIds: SUBNET_IDS },
       });
     }
   }

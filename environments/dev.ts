@@ -31,34 +31,35 @@ export const dev: EnvironmentConfig = {
     {
       jobName: "example-batch",
       description: "important batch process",
-      scheduleExpression: "cron(*/2 * * * ? *)",
-      cpu: 256,
-      memoryMiB: 512,
-      container: { image: "alpine:3.20", command: ["/bin/date"] },
-      logGroupName: "/ecs-scheduled-tasks/example",
+      schedule: "cron(*/2 * * * ? *)", // an EventBridge rule, in UTC
+      task: {
+        cpu: 256,
+        memoryMiB: 512,
+        container: { image: "alpine:3.20", command: ["/bin/date"] },
+        logs: { groupName: "/ecs-scheduled-tasks/example" },
+      },
       safeToRerun: true,
     },
     {
       jobName: "extract-sales",
       description: "exports yesterday's sales",
-      container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "echo extracting sales"] },
+      task: {
+        container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "echo extracting sales"] },
+      },
       safeToRerun: true,
     },
     {
       jobName: "build-sales-report",
       description: "builds the sales report from the export",
       image: { repository: "sales-report" }, // tag: the release's commit hash (var.image_tag)
-      container: { command: ["python", "-m", "sales_report"] },
+      task: { container: { command: ["python", "-m", "sales_report"] } },
     },
   ],
   workflows: [
     {
       workflowName: "nightly-sales",
       description: "sales export, then the report built from it",
-      schedule: {
-        scheduleExpression: "cron(0 3 * * ? *)",
-        scheduler: { timeZone: "Asia/Tokyo" },
-      },
+      schedule: { scheduler: { expression: "cron(0 3 * * ? *)", timeZone: "Asia/Tokyo" } },
       preventOverlap: true,
       jobs: [
         { job: "extract-sales", retryOnExitCode: { attempts: 2 }, timeoutSeconds: 3600 },

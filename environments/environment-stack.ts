@@ -6,7 +6,7 @@ import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { jobParameterPrefix } from "../runner/job-run-spec";
+import { jobParameterPrefix } from "../contract/job-run-spec";
 import { FailureTopic } from "../modules/failure-notification/failure-topic";
 import { IamScope } from "../modules/iam-role/iam-scope";
 import { JobWorkflow } from "../modules/job-workflow/job-workflow";
@@ -17,16 +17,22 @@ import {
 import { ImageRepository } from "../modules/release-pipeline/release-pipeline";
 import { renderPolicyDocument } from "../modules/iam-role/policy-document";
 import { partitionOfRegion } from "../modules/stack-context";
-import { runnerPolicy } from "../modules/scheduled-job/runner-policy";
-import { JobContainer, ScheduledJob } from "../modules/scheduled-job/scheduled-job";
+import {
+  BatchJob,
+  BatchJobProps,
+  JobContainer,
+  JobTaskOptions,
+} from "../modules/batch-job/batch-job";
+import { runnerPolicy } from "../modules/batch-job/runner-policy";
+import { RunPlacement } from "../modules/job-run/job-run";
 import {
   COMMIT_HASH_TAG,
   EnvironmentConfig,
-  EnvironmentConfigError,
+  JobConfig,
   NetworkConfig,
   usesDeployedTag,
-  validateEnvironmentConfig,
 } from "./environment-config";
+import { EnvironmentConfigError, validateEnvironmentConfig } from "./environment-validation";
 import { addEnvironmentBackend, addEnvironmentProvider } from "./stack-setup";
 
 /** The Terraform variable that carries the tag of a deploy: `--var image_tag=<tag>`. */
@@ -54,7 +60,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly imageTag?: TerraformVariable;
   /** ARN of the permissions boundary every role here carries. */
   readonly permissionsBoundaryArn: string;
-  readonly jobs: readonly ScheduledJob[];
+  readonly jobs: readonly BatchJob[];
   readonly workflows: readonly JobWorkflow[];
   /** Where failure notices go, when the config has notifications. */
   readonly failureTopic?: FailureTopic;
@@ -116,32 +122,15 @@ export class EnvironmentStack extends TerraformStack {
       config.githubActions !== undefined;
     this.imageTag = needsImageTag ? this.imageTagVariable(config) : undefined;
 
-    this.jobs = config.jobs.map(({ notifyOnFailure, image, container, ...job }) => {
-      const repository = image ? this.images[image.repository] : undefined;
-      // validateEnvironmentConfig saw to it that a job without an image has container.image.
-      const jobContainer: JobContainer | undefined = repository
-        ? {
-            ...container,
-            image: `${repository.repositoryUrl}:${image!.tag ?? this.imageTag!.stringValue}`,
-          }
-        : (container as JobContainer | undefined);
-      const scheduled = new ScheduledJob(this, job.jobName, {
-        ...job,
-        container: jobContainer,
-        // The image URI is a reference, which names no repository at synth time.
-        ecrRepositoryArns: repository
-          ? [repository.repositoryArn, ...(job.ecrRepositoryArns ?? [])]
-          : job.ecrRepositoryArns,
-        clusterArn: this.clusterArn,
-        subnetIds: network.subnetIds,
-        securityGroupIds: network.securityGroupIds,
-        region: config.region,
-        runnerParameterPrefix: jobParameterPrefix(config.name),
-        // A job without a schedule is run by a workflow (which reports for it) or by the runner.
-        failureNotification: job.scheduleExpression ? notify(notifyOnFailure) : undefined,
-      });
-      return scheduled;
-    });
+    const placement: RunPlacement = {
+      clusterArn: this.clusterArn,
+      subnetIds: network.subnetIds,
+      securityGroupIds: network.securityGroupIds,
+    };
+    this.jobs = config.jobs.map(
+      (job) =>
+        new BatchJob(this, job.jobName, this.jobProps(job, placement, notify(job.notifyOnFailure))),
+    );
     const jobsByName = new Map(this.jobs.map((job) => [job.jobName, job]));
     this.workflows = (config.workflows ?? []).map(
       ({ notifyOnFailure, jobs, ...workflow }) =>
@@ -188,6 +177,55 @@ export class EnvironmentStack extends TerraformStack {
         description: "SNS topic that receives failure notices of this environment's jobs",
       });
     }
+  }
+
+  /** The props of a job of the config, with the environment's placement, images and logs. */
+  private jobProps(
+    job: JobConfig,
+    placement: RunPlacement,
+    notify: BatchJobProps["failureNotification"],
+  ): BatchJobProps {
+    const common = {
+      jobName: job.jobName,
+      description: job.description,
+      placement,
+      launch: job.launch,
+      safeToRerun: job.safeToRerun,
+      tags: job.tags,
+    };
+    if (job.existingTaskDefinition) {
+      return {
+        ...common,
+        existingTaskDefinition: job.existingTaskDefinition,
+        schedule: job.schedule,
+      };
+    }
+    const { image, task } = job;
+    const repository = image ? this.images[image.repository] : undefined;
+    // validateEnvironmentConfig saw to it that a job without an image has task.container.image.
+    const container: JobContainer = repository
+      ? {
+          ...task?.container,
+          image: `${repository.repositoryUrl}:${image!.tag ?? this.imageTag!.stringValue}`,
+        }
+      : (task?.container as JobContainer);
+    return {
+      ...common,
+      schedule: job.schedule,
+      task: {
+        ...task,
+        container,
+        // The image URI is a reference, which names no repository at synth time.
+        ecrRepositoryArns: repository
+          ? [repository.repositoryArn, ...(task?.ecrRepositoryArns ?? [])]
+          : task?.ecrRepositoryArns,
+        // The environment's region: the stack's provider's, known here.
+        logs: { ...task?.logs, region: this.config.region } as JobTaskOptions["logs"],
+      },
+      runnerParameterPrefix: jobParameterPrefix(this.config.name),
+      // A job without a schedule is run by a workflow (which reports for it) or by the runner.
+      failureNotification: job.schedule ? notify : undefined,
+    };
   }
 
   /**

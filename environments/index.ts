@@ -5,6 +5,8 @@ import { stg } from "./stg";
 
 export * from "./environment-config";
 export * from "./environment-stack";
+export * from "./environment-validation";
+export * from "./release-rules";
 export * from "./release-stack";
 
 /** Every environment, in promotion order; main.ts makes one stack of each. */

@@ -14,13 +14,9 @@ import { PermissionsBoundary } from "../modules/permissions-boundary/permissions
 import { DeployTarget, stackDeployStatements } from "../modules/release-pipeline/deploy-statements";
 import { ReleasePipeline } from "../modules/release-pipeline/release-pipeline";
 import { partitionOfRegion } from "../modules/stack-context";
-import {
-  EnvironmentConfig,
-  EnvironmentConfigError,
-  externalTaskRoleArns,
-  releaseBranch,
-  validateEnvironmentConfig,
-} from "./environment-config";
+import { EnvironmentConfig, externalTaskRoleArns } from "./environment-config";
+import { EnvironmentConfigError, validateEnvironmentConfig } from "./environment-validation";
+import { releaseBranch } from "./release-rules";
 import { addEnvironmentBackend, addEnvironmentProvider, stateKey } from "./stack-setup";
 
 /** The id of an environment's release stack: `cdktf deploy <environment>-release`. */

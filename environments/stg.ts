@@ -19,9 +19,11 @@ export const stg: EnvironmentConfig = {
     {
       jobName: "example-batch",
       description: "important batch process",
-      scheduleExpression: "cron(0 * * * ? *)",
-      container: { image: "alpine:3.20", command: ["/bin/date"] },
-      logGroupName: "/ecs-scheduled-tasks/example",
+      schedule: "cron(0 * * * ? *)",
+      task: {
+        container: { image: "alpine:3.20", command: ["/bin/date"] },
+        logs: { groupName: "/ecs-scheduled-tasks/example" },
+      },
     },
   ],
 };

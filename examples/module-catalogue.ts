@@ -2,6 +2,7 @@
 // each and checks that the README quotes it verbatim, so the documentation cannot drift.
 import { Construct } from "constructs";
 import {
+  BatchJob,
   BatchTaskDefinition,
   DeadLetterQueue,
   EcrRepository,
@@ -15,7 +16,6 @@ import {
   PermissionsBoundary,
   ReleasePipeline,
   ScheduleRule,
-  ScheduledJob,
   SchedulerSchedule,
 } from "../modules";
 
@@ -53,11 +53,15 @@ export function scheduleRuleExample(scope: Construct) {
 export function ecsEventTargetExample(scope: Construct) {
   new EcsEventTarget(scope, "Target", {
     ruleName: "example-batch",
-    clusterArn: CLUSTER_ARN,
-    taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/example-batch:1",
     roleArn: "arn:aws:iam::123456789012:role/example-batch-events",
-    subnetIds: SUBNET_IDS,
-    platformVersion: "1.3.0", // the book's; default "LATEST"
+    run: {
+      taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/example-batch:1",
+      placement: {
+        clusterArn: CLUSTER_ARN,
+        subnetIds: SUBNET_IDS,
+        platformVersion: "1.3.0", // the book's; default "LATEST"
+      },
+    },
     retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeSeconds: 900 },
   });
 }
@@ -96,17 +100,21 @@ export function jobLogGroupExample(scope: Construct) {
   });
 }
 
-// example: ScheduledJob
-export function scheduledJobExample(scope: Construct) {
-  new ScheduledJob(scope, "example-batch", {
+// example: BatchJob
+export function batchJobExample(scope: Construct) {
+  new BatchJob(scope, "example-batch", {
     jobName: "example-batch",
     description: "important batch process",
-    scheduleExpression: "cron(*/2 * * * ? *)",
-    clusterArn: CLUSTER_ARN,
-    subnetIds: SUBNET_IDS,
-    securityGroupIds: ["sg-0123456789abcdef0"],
-    container: { image: "alpine:3.20", command: ["/bin/date"] },
-    logGroupName: "/ecs-scheduled-tasks/example",
+    schedule: "cron(*/2 * * * ? *)", // a rule, in UTC; or { rule } / { scheduler }, or none
+    placement: {
+      clusterArn: CLUSTER_ARN,
+      subnetIds: SUBNET_IDS,
+      securityGroupIds: ["sg-0123456789abcdef0"],
+    },
+    task: {
+      container: { image: "alpine:3.20", command: ["/bin/date"] },
+      logs: { groupName: "/ecs-scheduled-tasks/example" },
+    },
   });
 }
 
@@ -119,10 +127,12 @@ export function schedulerScheduleExample(scope: Construct) {
     flexibleTimeWindowMinutes: 15,
     startDate: "2026-12-01T00:00:00+09:00",
     roleArn: "arn:aws:iam::123456789012:role/nightly-report-scheduler",
-    ecsTask: {
-      clusterArn: CLUSTER_ARN,
-      taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/nightly-report:3",
-      subnetIds: SUBNET_IDS,
+    target: {
+      ecsTask: {
+        taskDefinitionArn:
+          "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/nightly-report:3",
+        placement: { clusterArn: CLUSTER_ARN, subnetIds: SUBNET_IDS },
+      },
     },
     deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:nightly-report-dlq",
   });
@@ -149,13 +159,12 @@ export function failureTopicExample(scope: Construct) {
 // example: JobFailureNotification
 export function jobFailureNotificationExample(scope: Construct) {
   const topic = new FailureTopic(scope, "Failures", { name: "prod-batch-failures" });
-  new ScheduledJob(scope, "nightly-report", {
+  new BatchJob(scope, "nightly-report", {
     jobName: "nightly-report",
-    scheduleExpression: "cron(0 3 * * ? *)",
-    scheduler: { timeZone: "Asia/Tokyo" }, // EventBridge Scheduler instead of a UTC rule
-    clusterArn: CLUSTER_ARN,
-    subnetIds: SUBNET_IDS,
-    container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "exit 1"] },
+    // EventBridge Scheduler instead of a UTC rule
+    schedule: { scheduler: { expression: "cron(0 3 * * ? *)", timeZone: "Asia/Tokyo" } },
+    placement: { clusterArn: CLUSTER_ARN, subnetIds: SUBNET_IDS },
+    task: { container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "exit 1"] } },
     failureNotification: { topic, environment: "prod" },
   });
 }
@@ -163,12 +172,11 @@ export function jobFailureNotificationExample(scope: Construct) {
 // example: JobWorkflow
 export function jobWorkflowExample(scope: Construct) {
   const job = (jobName: string, command: string) =>
-    new ScheduledJob(scope, jobName, {
+    new BatchJob(scope, jobName, {
       jobName,
-      clusterArn: CLUSTER_ARN,
-      subnetIds: SUBNET_IDS,
-      container: { image: "alpine:3.20", command: ["/bin/sh", "-c", command] },
-      safeToRerun: true, // no scheduleExpression: the workflow starts it
+      placement: { clusterArn: CLUSTER_ARN, subnetIds: SUBNET_IDS },
+      task: { container: { image: "alpine:3.20", command: ["/bin/sh", "-c", command] } },
+      safeToRerun: true, // no schedule: the workflow starts it
     });
   new JobWorkflow(scope, "nightly-sales", {
     workflowName: "nightly-sales",
@@ -176,7 +184,7 @@ export function jobWorkflowExample(scope: Construct) {
       { job: job("extract-sales", "echo extract"), retryOnExitCode: { attempts: 2 } },
       { job: job("build-report", "echo report"), dependsOn: ["extract-sales"] },
     ],
-    schedule: { scheduleExpression: "cron(0 3 * * ? *)", scheduler: { timeZone: "Asia/Tokyo" } },
+    schedule: { scheduler: { expression: "cron(0 3 * * ? *)", timeZone: "Asia/Tokyo" } },
     preventOverlap: true,
     failureNotification: {
       topic: new FailureTopic(scope, "Failures", { name: "prod-batch-failures" }),
@@ -230,12 +238,11 @@ export function iamScopeExample(scope: Construct) {
     permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/prod-permissions-boundary",
   });
   // Its roles are prod-nightly-report-execution and -events, both with the boundary.
-  return new ScheduledJob(prod, "NightlyReport", {
+  return new BatchJob(prod, "NightlyReport", {
     jobName: "nightly-report",
-    scheduleExpression: "cron(0 18 * * ? *)",
-    clusterArn: CLUSTER_ARN,
-    subnetIds: SUBNET_IDS,
-    container: { image: "alpine:3.20", command: ["/bin/date"] },
+    schedule: "cron(0 18 * * ? *)",
+    placement: { clusterArn: CLUSTER_ARN, subnetIds: SUBNET_IDS },
+    task: { container: { image: "alpine:3.20", command: ["/bin/date"] } },
   });
 }
 

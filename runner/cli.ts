@@ -1,19 +1,18 @@
-import type { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError } from "commander";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AwsClientOptions, TaskClients } from "./aws-clients";
 import { awsErrorText } from "./aws-error";
+import type { CliDeps, CommandContext, PreparedRun } from "./command-context";
 import { addRunTaskCommand } from "./commands/run-task";
 import { addRunCommand } from "./commands/run";
-import { ConsoleReporter, type SummaryContext, type TextOutput } from "./console-reporter";
+import { ConsoleReporter, type SummaryContext } from "./console-reporter";
 import { EXIT_CODES } from "./exit-codes";
 import { processSignals } from "./node-signals";
 import { defaultStartedBy, type CommonOptions } from "./options";
-import type { RunnerDeps, RunOutcome, RunRequest, SignalSource } from "./run-job";
+import type { RunnerDeps } from "./run-job";
 import { RunnerError } from "./runner-error";
 
 /**
@@ -21,48 +20,6 @@ import { RunnerError } from "./runner-error";
  * well under 300 ms because the AWS SDK, the YAML parser and the runner are imported only inside
  * the command actions (see bench/cli-startup.ts).
  */
-
-/** What the CLI needs from the world; tests pass fakes and run the program in-process. */
-export interface CliDeps {
-  /** Starts the task and follows it to the end (run-job's `runJob`). */
-  readonly runJob: (request: RunRequest, deps: RunnerDeps) => Promise<RunOutcome>;
-  readonly createSsmClient: (options: AwsClientOptions) => Promise<SSMClient>;
-  readonly createTaskClients: (options: AwsClientOptions) => Promise<TaskClients>;
-  readonly signals: SignalSource;
-  readonly stdout: TextOutput;
-  readonly stderr: TextOutput;
-  readonly readFile: (path: string) => Promise<string>;
-  readonly readStdin: () => Promise<string>;
-  readonly sleep: RunnerDeps["sleep"];
-  readonly now: () => number;
-  readonly random: () => number;
-  /** startedBy when `--started-by` is not given. */
-  readonly defaultStartedBy: () => string;
-  readonly version: string;
-  /** The environment, for the runner's tuning variables (see {@link runnerTuning}). */
-  readonly env: NodeJS.ProcessEnv;
-}
-
-/** What a command hands to {@link CommandContext.execute}: the run, and its AWS region. */
-export interface PreparedRun {
-  readonly request: RunRequest;
-  /** @default the SDK's region settings */
-  readonly region?: string;
-}
-
-/** What the commands share: the dependencies and the one way to run and report. */
-export interface CommandContext {
-  readonly deps: CliDeps;
-  /**
-   * Runs what `prepare` builds and reports the outcome; a RunnerError or any other error of
-   * preparing or running is reported and becomes exit 125. Usage errors (commander's) pass.
-   */
-  execute(
-    options: CommonOptions,
-    summary: SummaryContext,
-    prepare: () => Promise<PreparedRun>,
-  ): Promise<void>;
-}
 
 const DESCRIPTION =
   "Start a job's ECS Fargate task, wait for it, stream its CloudWatch logs to stdout and exit " +

@@ -1,6 +1,6 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { awsErrorText, isAwsError } from "./aws-error";
-import { JOB_RUN_SPEC_VERSION, type JobRunSpec } from "./job-run-spec";
+import { JOB_RUN_SPEC_VERSION, type JobRunSpec } from "../contract/job-run-spec";
 import { RunnerError } from "./runner-error";
 
 /**

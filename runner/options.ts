@@ -1,6 +1,6 @@
 import type { KeyValuePair, RunTaskCommandInput, Tag } from "@aws-sdk/client-ecs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { JOB_TAG_KEY } from "./job-run-spec";
+import { JOB_TAG_KEY } from "../contract/job-run-spec";
 import type { RunRequest } from "./run-job";
 
 /**

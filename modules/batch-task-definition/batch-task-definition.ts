@@ -1,7 +1,17 @@
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { invalid, validateField, validateIntegerRange } from "../validation/construct-validation";
-import { validateFargateTaskSize } from "../validation/fargate-task-size";
+import {
+  invalid,
+  isUnresolved,
+  validateField,
+  validateIntegerRange,
+} from "../validation/construct-validation";
+import {
+  describeFargateTaskSizes,
+  FARGATE_TASK_SIZE_PAIRS,
+  validateFargateTaskSize,
+} from "../validation/fargate-task-size";
 import { validateTaskFamily } from "../validation/names";
 import {
   BatchContainer,
@@ -108,9 +118,29 @@ export class BatchTaskDefinition extends Construct {
           : undefined,
       containerDefinitions: renderContainerDefinitions(props.containers),
       tags: props.tags ? { ...props.tags } : undefined,
+      lifecycle: fargateTaskSizePrecondition(cpu, memoryMiB),
     });
     this.taskDefinitionArn = this.resource.arn;
     this.familyArn = this.resource.arnWithoutRevision;
     this.family = this.resource.family;
   }
+}
+
+/**
+ * A task size known only at apply time (Terraform variables) is checked by Terraform, before the
+ * task definition is planned: a precondition that cpu and memory are one of Fargate's pairs. (A
+ * variable's own validation could not read the other variable before Terraform 1.9.)
+ */
+function fargateTaskSizePrecondition(cpu: number, memoryMiB: number) {
+  if (!isUnresolved(cpu) && !isUnresolved(memoryMiB)) {
+    return undefined;
+  }
+  return {
+    precondition: [
+      {
+        condition: Fn.contains(FARGATE_TASK_SIZE_PAIRS, Fn.format("%d/%d", [cpu, memoryMiB])),
+        errorMessage: `The cpu and memory must form a Fargate task size: ${describeFargateTaskSizes()}.`,
+      },
+    ],
+  };
 }

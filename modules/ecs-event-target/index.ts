@@ -1,3 +1,1 @@
 export * from "./ecs-event-target";
-export * from "./fargate-run-validation";
-export * from "./fargate-task-parameters";

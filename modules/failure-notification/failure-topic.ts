@@ -35,6 +35,20 @@ export interface FailureDelivery {
   readonly format: NotificationFormat;
 }
 
+/**
+ * Where failure notices go: every topic with the message format it expects, and the key that
+ * encrypts them. A {@link FailureTopic} is one; so is a topic made elsewhere, e.g. by the
+ * failure-notification Terraform module.
+ */
+export interface FailureDestination {
+  readonly deliveries: readonly FailureDelivery[];
+  /** ARN of the key that encrypts the topics. The result filter of a job with sidecars publishes
+   * with its own role, which needs the key; without sidecars EventBridge publishes through the
+   * key's policy.
+   * @default none: only jobs without sidecars can be notified of */
+  readonly kmsKeyArn?: string;
+}
+
 export interface FailureTopicProps {
   /** Names the topic(s), key alias and Chatbot configuration, e.g. "dev-batch-failures".
    * 1-256 of letters, digits, `-`, `_` (and short enough for the derived names:

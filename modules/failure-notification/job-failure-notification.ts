@@ -20,22 +20,16 @@ import {
   validateTaskFamily,
 } from "../validation/names";
 import { failureMessageInputTransformer, jobFailurePattern } from "./failure-event-pattern";
-import { FailureDelivery } from "./failure-topic";
+import { FailureDestination, FailureTopic } from "./failure-topic";
 import { addScheduleFailureAlarms } from "./schedule-failure-alarms";
 import { resultFilterDefinition, resultFilterInputTemplate } from "./result-filter-definition";
 
-/**
- * Where failure notices go: every topic with the message format it expects, and the key that
- * encrypts them. A {@link FailureTopic} is one; so is a topic made elsewhere, e.g. by the
- * failure-notification Terraform module.
- */
-export interface FailureDestination {
-  readonly deliveries: readonly FailureDelivery[];
-  /** ARN of the key that encrypts the topics. The result filter of a job with sidecars publishes
-   * with its own role, which needs the key; without sidecars EventBridge publishes through the
-   * key's policy.
-   * @default none: only jobs without sidecars can be notified of */
-  readonly kmsKeyArn?: string;
+/** Who hears of a job's (or a workflow's) failures. */
+export interface JobFailureNotificationOptions {
+  /** The topic (and Slack channel) that failures are sent to. */
+  readonly topic: FailureTopic;
+  /** The environment named in messages, e.g. "prod". @default none */
+  readonly environment?: string;
 }
 
 export interface JobFailureNotificationProps {

@@ -1,6 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import type { FailureDestination } from "./job-failure-notification";
+import { FailureDestination } from "./failure-topic";
 
 /** What a schedule's alarms watch, and whom they tell. */
 export interface ScheduleFailureAlarmsOptions {

@@ -1,1 +1,2 @@
 export * from "./job-schedule";
+export * from "./schedule-options";

@@ -1,61 +1,23 @@
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { Construct } from "constructs";
 import { DeadLetterQueue } from "../dead-letter-queue/dead-letter-queue";
-import {
-  EcsEventTarget,
-  FargateRunOptions,
-  TargetRetryPolicy,
-} from "../ecs-event-target/ecs-event-target";
-import { targetRetryPolicy } from "../ecs-event-target/fargate-task-parameters";
+import { EcsEventTarget } from "../ecs-event-target/ecs-event-target";
 import { IamRole } from "../iam-role/iam-role";
 import { PolicyStatement } from "../iam-role/policy-document";
 import { ScheduleRule } from "../schedule-rule/schedule-rule";
-import { SchedulerSchedule, SchedulerTimeOptions } from "../scheduler-schedule/scheduler-schedule";
+import { ScheduleTarget, SchedulerSchedule } from "../scheduler-schedule/scheduler-schedule";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
+import { targetRetryPolicy } from "../target-retry/target-retry";
 import { invalid, isUnresolved } from "../validation/construct-validation";
+import { Schedule, scheduleChoiceOf, ScheduleOptions, scheduleOptionsOf } from "./schedule-options";
 
-/** When a job or workflow runs, and what happens to a run that cannot be started. */
-export interface JobScheduleOptions {
-  /**
-   * When it runs: `rate(value unit)` or six-field `cron(...)`; with `scheduler`, also a one-time
-   * `at(yyyy-mm-ddThh:mm:ss)`. Read in UTC on a rule, in `scheduler.timeZone` on Scheduler.
-   */
-  readonly scheduleExpression: string;
-  /** Whether the schedule fires. @default true */
-  readonly enabled?: boolean;
-  /**
-   * Run the schedule on EventBridge Scheduler instead of an EventBridge rule: an IANA time zone
-   * (03:00 Asia/Tokyo is written as that), a flexible window, start and end dates, `at(...)`.
-   * @default an EventBridge rule, in UTC (the book's `aws_cloudwatch_event_rule`)
-   */
-  readonly scheduler?: SchedulerTimeOptions;
-  /** Retries of a start that failed (throttling, no capacity, IAM, bad subnet).
-   * @default 185 attempts within 3600 s */
-  readonly retryPolicy?: TargetRetryPolicy;
-  /** Keep runs that could not be started, after the retries, in an encrypted SQS queue made here
-   * (`<name>-dlq`). @default true, unless deadLetterQueueArn names an existing queue */
-  readonly deadLetterQueue?: boolean;
-  /** An existing SQS standard queue for runs that could not be started. For a rule its queue
-   * policy must let `events.amazonaws.com` send with `aws:SourceArn` = the rule ARN.
-   * @default a queue made here (see deadLetterQueue) */
-  readonly deadLetterQueueArn?: string;
-}
-
-/** What a schedule starts: one ECS task, or a Step Functions state machine. */
-export type ScheduleTarget =
-  | {
-      readonly ecsTask: Omit<FargateRunOptions, "retryPolicy" | "deadLetterQueueArn"> & {
-        readonly clusterArn: string;
-        readonly taskDefinitionArn: string;
-      };
-    }
-  | { readonly stateMachineArn: string; readonly input?: string };
-
-export interface JobScheduleProps extends JobScheduleOptions {
+export interface JobScheduleProps {
   /** Names the rule or schedule, its role (`<name>-events` / `<name>-scheduler`) and queue. */
   readonly name: string;
   /** @default no description */
   readonly description?: string;
+  /** When it runs, on a rule or on Scheduler. */
+  readonly schedule: Schedule;
   readonly target: ScheduleTarget;
   /** What the role may do to start the target, e.g. RunTask on one family. */
   readonly startPermissions: readonly PolicyStatement[];
@@ -79,6 +41,26 @@ export interface JobSchedule {
   readonly deadLetterQueueArn?: string;
 }
 
+/** The queue a schedule's failed starts go to: made here, existing, or none. */
+function deadLetterQueueOf(
+  scope: Construct,
+  props: JobScheduleProps,
+  options: ScheduleOptions,
+): { queue?: DeadLetterQueue; arn?: string } {
+  const choice = options.deadLetterQueue ?? true;
+  if (choice === false) {
+    return {};
+  }
+  if (choice === true) {
+    const queue = new DeadLetterQueue(scope, "DeadLetterQueue", {
+      queueName: `${props.name}-dlq`,
+      tags: props.tags,
+    });
+    return { queue, arn: queue.queueArn };
+  }
+  return { arn: choice.queueArn };
+}
+
 /**
  * Adds the schedule of a job or workflow to `scope`: an EventBridge rule with its target, or an
  * EventBridge Scheduler schedule; a least-privilege role to start the target; an encrypted
@@ -87,43 +69,26 @@ export interface JobSchedule {
  * this function.
  */
 export function addJobSchedule(scope: Construct, props: JobScheduleProps): JobSchedule {
-  const useScheduler = props.scheduler !== undefined;
-  if (
-    !useScheduler &&
-    !isUnresolved(props.scheduleExpression) &&
-    props.scheduleExpression?.startsWith("at(")
-  ) {
+  const choice = scheduleChoiceOf(props.schedule);
+  const options = scheduleOptionsOf(choice);
+  if (choice.rule && !isUnresolved(options.expression) && options.expression.startsWith("at(")) {
     invalid(
       scope,
-      "scheduleExpression",
-      `'${props.scheduleExpression}' is a one-time schedule, which only EventBridge Scheduler runs: set scheduler (e.g. { timeZone: "Asia/Tokyo" })`,
+      "schedule.rule.expression",
+      `'${options.expression}' is a one-time schedule, which only EventBridge Scheduler runs: use schedule: { scheduler: { expression, timeZone } }`,
     );
   }
-  if (props.deadLetterQueue === true && props.deadLetterQueueArn !== undefined) {
-    invalid(
-      scope,
-      "deadLetterQueue",
-      "give either deadLetterQueue (a queue made here) or deadLetterQueueArn (an existing queue), not both",
-    );
-  }
-  const deadLetterQueue =
-    props.deadLetterQueueArn === undefined && props.deadLetterQueue !== false
-      ? new DeadLetterQueue(scope, "DeadLetterQueue", {
-          queueName: `${props.name}-dlq`,
-          tags: props.tags,
-        })
-      : undefined;
-  const deadLetterQueueArn = props.deadLetterQueueArn ?? deadLetterQueue?.queueArn;
-  return useScheduler
-    ? addSchedulerSchedule(scope, props, deadLetterQueue, deadLetterQueueArn)
-    : addRule(scope, props, deadLetterQueue, deadLetterQueueArn);
+  const deadLetterQueue = deadLetterQueueOf(scope, props, options);
+  return choice.scheduler
+    ? addSchedulerSchedule(scope, props, deadLetterQueue)
+    : addRule(scope, props, options, deadLetterQueue);
 }
 
 function addRule(
   scope: Construct,
   props: JobScheduleProps,
-  deadLetterQueue: DeadLetterQueue | undefined,
-  deadLetterQueueArn: string | undefined,
+  options: ScheduleOptions,
+  deadLetterQueue: { queue?: DeadLetterQueue; arn?: string },
 ): JobSchedule {
   const role = props.roleArn
     ? undefined
@@ -138,42 +103,49 @@ function addRule(
   const rule = new ScheduleRule(scope, "Rule", {
     name: props.name,
     description: props.description,
-    scheduleExpression: props.scheduleExpression,
-    enabled: props.enabled,
+    scheduleExpression: options.expression,
+    enabled: options.enabled,
     tags: props.tags,
   });
-  deadLetterQueue?.allowEventBridgeRule(rule.ruleArn);
-  let ruleTarget: EcsEventTarget | CloudwatchEventTarget;
-  if ("ecsTask" in props.target) {
-    ruleTarget = new EcsEventTarget(scope, "Target", {
-      ...props.target.ecsTask,
-      ruleName: rule.ruleName,
-      targetId: props.name,
-      roleArn,
-      retryPolicy: props.retryPolicy,
-      deadLetterQueueArn,
-    });
-  } else {
-    ruleTarget = new CloudwatchEventTarget(scope, "Target", {
-      rule: rule.ruleName,
-      targetId: props.name,
-      arn: props.target.stateMachineArn,
-      roleArn,
-      input: props.target.input ?? "{}",
-      retryPolicy: targetRetryPolicy(props.retryPolicy),
-      deadLetterConfig: deadLetterQueueArn ? { arn: deadLetterQueueArn } : undefined,
-    });
-  }
-  return { kind: "rule", rule, ruleTarget, role, roleArn, deadLetterQueue, deadLetterQueueArn };
+  deadLetterQueue.queue?.allowEventBridgeRule(rule.ruleArn);
+  const target = props.target;
+  const ruleTarget = target.ecsTask
+    ? new EcsEventTarget(scope, "Target", {
+        run: target.ecsTask,
+        ruleName: rule.ruleName,
+        targetId: props.name,
+        roleArn,
+        retryPolicy: options.retryPolicy,
+        deadLetterQueueArn: deadLetterQueue.arn,
+      })
+    : new CloudwatchEventTarget(scope, "Target", {
+        rule: rule.ruleName,
+        targetId: props.name,
+        arn: target.stateMachineArn,
+        roleArn,
+        input: target.input ?? "{}",
+        retryPolicy: targetRetryPolicy(options.retryPolicy),
+        deadLetterConfig: deadLetterQueue.arn ? { arn: deadLetterQueue.arn } : undefined,
+      });
+  return {
+    kind: "rule",
+    rule,
+    ruleTarget,
+    role,
+    roleArn,
+    deadLetterQueue: deadLetterQueue.queue,
+    deadLetterQueueArn: deadLetterQueue.arn,
+  };
 }
 
 function addSchedulerSchedule(
   scope: Construct,
   props: JobScheduleProps,
-  deadLetterQueue: DeadLetterQueue | undefined,
-  deadLetterQueueArn: string | undefined,
+  deadLetterQueue: { queue?: DeadLetterQueue; arn?: string },
 ): JobSchedule {
-  const groupName = props.scheduler?.groupName ?? "default";
+  const options = scheduleChoiceOf(props.schedule).scheduler!;
+  const groupName = options.groupName ?? "default";
+  const deadLetterQueueArn = deadLetterQueue.arn;
   let role: IamRole | undefined;
   if (!props.roleArn) {
     const account = providerAccountId(scope);
@@ -209,16 +181,18 @@ function addSchedulerSchedule(
   }
   const roleArn = props.roleArn ?? role!.roleArn;
   const schedulerSchedule = new SchedulerSchedule(scope, "Schedule", {
-    ...props.scheduler,
     name: props.name,
     description: props.description,
-    scheduleExpression: props.scheduleExpression,
-    enabled: props.enabled,
+    scheduleExpression: options.expression,
+    timeZone: options.timeZone,
+    flexibleTimeWindowMinutes: options.flexibleTimeWindowMinutes,
+    startDate: options.startDate,
+    endDate: options.endDate,
+    groupName: options.groupName,
+    enabled: options.enabled,
     roleArn,
-    ...("ecsTask" in props.target
-      ? { ecsTask: props.target.ecsTask }
-      : { stateMachineArn: props.target.stateMachineArn, input: props.target.input }),
-    retryPolicy: props.retryPolicy,
+    target: props.target,
+    retryPolicy: options.retryPolicy,
     deadLetterQueueArn,
   });
   return {
@@ -226,7 +200,7 @@ function addSchedulerSchedule(
     schedulerSchedule,
     role,
     roleArn,
-    deadLetterQueue,
+    deadLetterQueue: deadLetterQueue.queue,
     deadLetterQueueArn,
   };
 }

@@ -1,8 +1,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
-// Types only: a ScheduledJob makes a one-job workflow when it must not overlap itself.
-import type { JobFailureNotificationOptions, ScheduledJob } from "../scheduled-job/scheduled-job";
+import { JobFailureNotificationOptions } from "../failure-notification/job-failure-notification";
 import { addScheduleFailureAlarms } from "../failure-notification/schedule-failure-alarms";
 import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
@@ -12,26 +11,30 @@ import {
   stateMachineLoggingStatement,
   stateMachineTracingStatement,
 } from "../iam-role/step-functions-statements";
-import { addJobSchedule, JobSchedule, JobScheduleOptions } from "../job-schedule/job-schedule";
+import { addJobSchedule, JobSchedule } from "../job-schedule/job-schedule";
+import { Schedule } from "../job-schedule/schedule-options";
 import { JobLogGroup } from "../job-log-group/job-log-group";
-import { clusterTasksArn } from "../scheduled-job/arns";
+import { RunnableJob } from "../job-run/job-run";
+import { taskStartStatements } from "../job-run/task-start-statements";
+import { jsonText } from "../json-text/json-text";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
 import { invalid, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
+import { workflowDefinition } from "./workflow-definition";
+import { workflowStages } from "./workflow-graph";
 import {
   DEFAULT_JOB_TIMEOUT_SECONDS,
   DEFAULT_RETRY_ON_EXIT_CODE,
   DEFAULT_RETRY_ON_START_FAILURE,
   RetryOptions,
-  workflowDefinition,
   WorkflowJobRun,
-} from "./workflow-definition";
-import { workflowStages } from "./workflow-graph";
+} from "./workflow-job";
 
 /** One job of a workflow, and how the workflow runs it. */
 export interface WorkflowJob {
-  /** The job. It usually has no schedule of its own: the workflow starts it. */
-  readonly job: ScheduledJob;
+  /** The job (a `BatchJob` made from a container). It usually has no schedule of its own: the
+   * workflow starts it. */
+  readonly job: RunnableJob;
   /** Names of the jobs of this workflow that must succeed before this one starts.
    * @default none: the job starts with the workflow */
   readonly dependsOn?: readonly string[];
@@ -53,8 +56,9 @@ export interface JobWorkflowProps {
   /** @default no description */
   readonly description?: string;
   readonly jobs: readonly WorkflowJob[];
-  /** When the workflow runs. @default no schedule: it runs when someone starts an execution */
-  readonly schedule?: JobScheduleOptions;
+  /** When the workflow runs: an expression (a rule, in UTC), or `{ rule }` / `{ scheduler }`.
+   * @default no schedule: it runs when someone starts an execution */
+  readonly schedule?: Schedule;
   /** Do not start while an earlier execution is still running: the new execution checks the
    * running executions of the state machine first, and ends as skipped (with a notice).
    * @default false */
@@ -101,7 +105,7 @@ export class JobWorkflow extends Construct {
       validateIamRoleName(IamScope.of(this).name(`${name}-scheduler`));
     });
 
-    const runs = props.jobs.map((entry, index) => this.jobRun(entry, index));
+    const runs = props.jobs.map((entry) => this.jobRun(entry));
     try {
       this.stages = workflowStages(
         props.jobs.map((entry) => ({ name: entry.job.jobName, dependsOn: entry.dependsOn })),
@@ -148,7 +152,8 @@ export class JobWorkflow extends Construct {
       name: props.workflowName,
       type: "STANDARD",
       roleArn: this.role.roleArn,
-      definition: JSON.stringify(this.definition),
+      // JSON text: subnets and security groups looked up at plan time become jsonencode(...).
+      definition: jsonText(this.definition),
       loggingConfiguration: {
         logDestination: `${this.logGroup.logGroupArn}:*`,
         level: "ALL",
@@ -163,7 +168,7 @@ export class JobWorkflow extends Construct {
 
     if (props.schedule) {
       this.schedule = addJobSchedule(this, {
-        ...props.schedule,
+        schedule: props.schedule,
         name: props.workflowName,
         description: props.description,
         target: { stateMachineArn: this.stateMachineArn, input: "{}" },
@@ -191,22 +196,12 @@ export class JobWorkflow extends Construct {
     }
   }
 
-  private jobRun(entry: WorkflowJob, index: number): WorkflowJobRun {
+  private jobRun(entry: WorkflowJob): WorkflowJobRun {
     const job = entry.job;
-    if (!job.jobContainerName) {
-      invalid(
-        this,
-        `jobs[${index}].job`,
-        `job '${job.jobName}' runs an existing task definition, whose job container is unknown: workflows need jobs made from a container`,
-      );
-    }
     return {
       name: job.jobName,
-      clusterArn: job.clusterArn,
-      taskDefinitionArn: job.taskDefinitionArn,
-      containerName: job.jobContainerName,
-      // The workflow starts the job the way its schedule would: same network, platform, tags.
-      ...job.runOptions,
+      // The workflow starts the job the way its schedule would: one JobRun for every starter.
+      run: job.run,
       retryOnStartFailure: { ...DEFAULT_RETRY_ON_START_FAILURE, ...entry.retryOnStartFailure },
       retryOnExitCode: { ...DEFAULT_RETRY_ON_EXIT_CODE, ...entry.retryOnExitCode },
       timeoutSeconds: entry.timeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
@@ -216,42 +211,12 @@ export class JobWorkflow extends Construct {
 
   /** Least privilege for `ecs:runTask.sync` on these jobs, notices, logs and traces. */
   private rolePolicy(props: JobWorkflowProps, stateMachineArn: string): PolicyStatement[] {
-    const jobs = props.jobs.map((entry) => entry.job);
-    const unique = (values: readonly string[]) => [...new Set(values)];
-    const clusters = unique(jobs.map((job) => job.clusterArn));
-    const clusterTasks = clusters.map((cluster, i) =>
-      clusterTasksArn(this, cluster, `ClusterTasksArn${i}`),
-    );
     const statements: PolicyStatement[] = [
-      {
-        sid: "RunTheJobsTaskDefinitions",
-        actions: ["ecs:RunTask"],
-        resources: unique(jobs.map((job) => job.taskDefinitionRevisionsArn)),
-        conditions: { ArnEquals: { "ecs:cluster": clusters } },
-      },
-      {
-        sid: "PassTheJobsRolesToEcsTasks",
-        actions: ["iam:PassRole"],
-        resources: unique(
-          jobs.flatMap((job) => [
-            job.executionRoleArn,
-            ...(job.taskRoleArn ? [job.taskRoleArn] : []),
-          ]),
-        ),
-        conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      },
-      {
-        sid: "TagTasksAtLaunch",
-        actions: ["ecs:TagResource"],
-        resources: clusterTasks,
-        conditions: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-      },
-      {
-        // runTask.sync watches the task it started, and stops it on a timeout or an abort.
-        sid: "WatchAndStopTheJobsTasks",
-        actions: ["ecs:DescribeTasks", "ecs:StopTask"],
-        resources: clusterTasks,
-      },
+      // runTask.sync watches the task it started, and stops it on a timeout or an abort.
+      ...taskStartStatements(
+        props.jobs.map((entry) => entry.job.access),
+        { watch: true, stop: "any" },
+      ),
       {
         // runTask.sync learns that a task stopped through this rule, which Step Functions manages.
         sid: "ManageTheSyncEventRule",

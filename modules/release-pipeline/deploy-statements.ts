@@ -7,7 +7,7 @@ import {
   RELEASE_IAM_PATH,
   RELEASE_TAG_KEY,
 } from "../permissions-boundary/environment-iam";
-import { jobParameterPrefix } from "../../runner/job-run-spec";
+import { jobParameterPrefix } from "../../contract/job-run-spec";
 
 /** Where a release deploys: the environment's jobs stack, in one account and region. */
 export interface DeployTarget {

@@ -1,16 +1,14 @@
 import { SchedulerSchedule as SchedulerScheduleResource } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
-import { FargateRunOptions, TargetRetryPolicy } from "../ecs-event-target/ecs-event-target";
-import {
-  fargateTaskParameters,
-  targetRetryPolicy,
-} from "../ecs-event-target/fargate-task-parameters";
+import { JobRun } from "../job-run/job-run";
+import { validateJobRun } from "../job-run/job-run-validation";
+import { schedulerTargetOf } from "../job-run/render-job-run";
 import { scheduleState } from "../schedule-rule/schedule-rule";
 import {
-  validateDeadLetterQueueArn,
-  validateFargateTaskRunOptions,
-  validateTargetRetryPolicy,
-} from "../ecs-event-target/fargate-run-validation";
+  TargetRetryProps,
+  targetRetryPolicy,
+  validateTargetRetry,
+} from "../target-retry/target-retry";
 import {
   invalid,
   isUnresolved,
@@ -46,18 +44,22 @@ export interface SchedulerTimeOptions {
   readonly groupName?: string;
 }
 
-/** An ECS task on Fargate as a Scheduler target. */
-export interface SchedulerEcsTarget extends Omit<
-  FargateRunOptions,
-  "retryPolicy" | "deadLetterQueueArn"
-> {
-  /** ARN of the ECS cluster the task runs in. */
-  readonly clusterArn: string;
-  /** ARN of the task definition to run (with revision, or a family ARN for the latest revision). */
-  readonly taskDefinitionArn: string;
-}
+/**
+ * What a schedule (a rule's target or a Scheduler schedule) starts: an ECS task, as a job's run
+ * describes it, or a Step Functions state machine. Exactly one.
+ */
+export type ScheduleTarget =
+  | { readonly ecsTask: JobRun; readonly stateMachineArn?: never; readonly input?: never }
+  | {
+      /** ARN of the state machine to start. */
+      readonly stateMachineArn: string;
+      /** Input of each execution, as JSON text.
+       * @default "{}" */
+      readonly input?: string;
+      readonly ecsTask?: never;
+    };
 
-export interface SchedulerScheduleProps extends SchedulerTimeOptions {
+export interface SchedulerScheduleProps extends SchedulerTimeOptions, TargetRetryProps {
   /** Schedule name: 1-64 letters, digits, `.`, `-`, `_`, unique in its group. */
   readonly name: string;
   /** @default no description */
@@ -69,23 +71,8 @@ export interface SchedulerScheduleProps extends SchedulerTimeOptions {
   readonly enabled?: boolean;
   /** ARN of the role Scheduler assumes to start the target (and to send to the DLQ). */
   readonly roleArn: string;
-  /** The ECS task to run. Give exactly one of `ecsTask` and `stateMachineArn`.
-   * @default no ECS target */
-  readonly ecsTask?: SchedulerEcsTarget;
-  /** ARN of the Step Functions state machine to start. Give exactly one of `ecsTask` and
-   * `stateMachineArn`.
-   * @default no state machine target */
-  readonly stateMachineArn?: string;
-  /** Input of each execution of a state machine target, as JSON text.
-   * @default "{}" */
-  readonly input?: string;
-  /** Retries of a target that could not be started.
-   * @default 185 attempts within 3600 s, as for EcsEventTarget */
-  readonly retryPolicy?: TargetRetryPolicy;
-  /** ARN of a standard SQS queue that receives the runs that could not be started. The role must
-   * be allowed to `sqs:SendMessage` to it.
-   * @default no dead-letter queue */
-  readonly deadLetterQueueArn?: string;
+  /** What the schedule starts. */
+  readonly target: ScheduleTarget;
 }
 
 const RFC3339 =
@@ -107,7 +94,7 @@ export class SchedulerSchedule extends Construct {
   constructor(scope: Construct, id: string, props: SchedulerScheduleProps) {
     super(scope, id);
     this.validateProps(props);
-    const ecsTask = props.ecsTask;
+    const target = props.target;
     const windowMinutes = props.flexibleTimeWindowMinutes;
 
     this.resource = new SchedulerScheduleResource(this, "Resource", {
@@ -125,12 +112,10 @@ export class SchedulerSchedule extends Construct {
           ? { mode: "OFF" }
           : { mode: "FLEXIBLE", maximumWindowInMinutes: windowMinutes },
       target: {
-        arn: ecsTask ? ecsTask.clusterArn : props.stateMachineArn!,
+        ...(target.ecsTask
+          ? schedulerTargetOf(target.ecsTask)
+          : { arn: target.stateMachineArn, input: target.input ?? "{}" }),
         roleArn: props.roleArn,
-        input: ecsTask ? undefined : (props.input ?? "{}"),
-        ecsParameters: ecsTask
-          ? fargateTaskParameters(ecsTask.taskDefinitionArn, ecsTask)
-          : undefined,
         retryPolicy: targetRetryPolicy(props.retryPolicy),
         deadLetterConfig: props.deadLetterQueueArn ? { arn: props.deadLetterQueueArn } : undefined,
       },
@@ -164,38 +149,25 @@ export class SchedulerSchedule extends Construct {
     );
     this.validateDates(props);
 
-    if (props.ecsTask && props.stateMachineArn !== undefined) {
-      invalid(this, "stateMachineArn", "give either ecsTask or stateMachineArn, not both");
+    const target = props.target;
+    if (target.ecsTask) {
+      validateJobRun(this, target.ecsTask, "target.ecsTask.");
     }
-    if (!props.ecsTask && props.stateMachineArn === undefined) {
-      invalid(this, "ecsTask", "the schedule needs a target: give ecsTask or stateMachineArn");
-    }
-    if (props.ecsTask) {
-      validateFargateTaskRunOptions(this, props.ecsTask, "ecsTask.");
-      if (props.input !== undefined) {
-        invalid(
-          this,
-          "input",
-          "it is passed to a state machine target only; an ECS task takes its settings from its task definition",
-        );
-      }
-    }
-    validateField(this, "stateMachineArn", props.stateMachineArn, (arn) => {
+    validateField(this, "target.stateMachineArn", target.stateMachineArn, (arn) => {
       if (!STATE_MACHINE_ARN.test(arn)) {
         throw new Error(
           `'${arn}' is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)`,
         );
       }
     });
-    validateField(this, "input", props.input, (input) => {
+    validateField(this, "target.input", target.input, (input) => {
       try {
         JSON.parse(input);
       } catch (error) {
         throw new Error(`it is not valid JSON (${(error as Error).message})`, { cause: error });
       }
     });
-    validateTargetRetryPolicy(this, props.retryPolicy);
-    validateField(this, "deadLetterQueueArn", props.deadLetterQueueArn, validateDeadLetterQueueArn);
+    validateTargetRetry(this, props);
   }
 
   private validateDates(props: SchedulerScheduleProps): void {

@@ -31,6 +31,23 @@ export const FARGATE_TASK_SIZES: readonly FargateMemoryRange[] = [
   { cpu: 16384, memoryMiB: steps(32768, 122880, 8192), needsPlatform140: true },
 ];
 
+/** Every valid `cpu/memory` pair, e.g. `256/512`. */
+export const FARGATE_TASK_SIZE_PAIRS: readonly string[] = FARGATE_TASK_SIZES.flatMap((size) =>
+  size.memoryMiB.map((memory) => `${size.cpu}/${memory}`),
+);
+
+/** Every task size in words: `cpu 256 takes memory 512, 1024 or 2048; ...`. */
+export function describeFargateTaskSizes(): string {
+  return FARGATE_TASK_SIZES.map((size) => {
+    const m = size.memoryMiB;
+    const memory =
+      m.length <= 3
+        ? `${m.slice(0, -1).join(", ")} or ${m.at(-1)}`
+        : `${m[0]}-${m.at(-1)} in steps of ${m[1] - m[0]}`;
+    return `cpu ${size.cpu} takes memory ${memory}`;
+  }).join("; ");
+}
+
 function describeMemory(size: FargateMemoryRange): string {
   const m = size.memoryMiB;
   if (m.length <= 3) {

@@ -1,6 +1,6 @@
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
 import { Command, Option } from "commander";
-import type { CommandContext } from "../cli";
+import type { CommandContext } from "../command-context";
 import {
   addCommonOptions,
   commonOptionsProblem,

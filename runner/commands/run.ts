@@ -1,7 +1,7 @@
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
 import { Command, Option } from "commander";
-import type { CommandContext } from "../cli";
-import { jobParameterName, jobParameterPrefix, type JobRunSpec } from "../job-run-spec";
+import type { CommandContext } from "../command-context";
+import { jobParameterName, jobParameterPrefix, type JobRunSpec } from "../../contract/job-run-spec";
 import {
   addCommonOptions,
   commonOptionsProblem,

@@ -1,21 +1,17 @@
-import { Fn } from "cdktf";
+import { BatchJob } from "../../modules/batch-job/batch-job";
+import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/batch-job/runner-parameter";
 import { CpuArchitecture } from "../../modules/batch-task-definition/batch-task-definition";
 import { ENV_NAME } from "../../modules/batch-task-definition/container-definition";
-import { PLATFORM_VERSION } from "../../modules/ecs-event-target/fargate-run-validation";
 import { CLUSTER_ARN } from "../../modules/failure-notification/job-failure-notification";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../modules/job-log-group/job-log-group";
+import { PLATFORM_VERSION } from "../../modules/job-run/job-run-validation";
 import { IamScope } from "../../modules/iam-role/iam-scope";
-import { renderPolicyDocument } from "../../modules/iam-role/policy-document";
-import { eventsRolePolicy } from "../../modules/scheduled-job/job-policies";
-import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/scheduled-job/runner-parameter";
-import { ScheduledJob } from "../../modules/scheduled-job/scheduled-job";
 import { TerraformModule } from "./terraform-module";
 import {
   eachMatches,
   EVENT_AGE,
   FARGATE_CPU_VALUES,
   FARGATE_MEMORY_VALUES,
-  fargateTaskSize,
   hclString,
   LOG_RETENTION,
   matches,
@@ -339,59 +335,49 @@ export const scheduledJobModule: TerraformModule = {
   ],
   build: (scope, inputs) => {
     IamScope.of(scope).apply({ permissionsBoundaryArn: inputs.string("permissions_boundary_arn") });
-    const clusterArn = inputs.string("cluster_arn");
-    const taskRoleArn = inputs.string("task_role_arn");
-    const job = new ScheduledJob(scope, "Job", {
+    // Only options: a task size known at apply time gets its Terraform precondition, and a null
+    // task_role_arn drops out of the roles the schedule may pass, in the constructs themselves.
+    const job = new BatchJob(scope, "Job", {
       jobName: inputs.string("job_name"),
       description: inputs.string("description"),
-      scheduleExpression: inputs.string("schedule_expression"),
-      enabled: inputs.bool("enabled"),
-      safeToRerun: inputs.bool("safe_to_rerun"),
-      clusterArn,
-      subnetIds: inputs.list("subnet_ids"),
-      securityGroupIds: inputs.list("security_group_ids"),
-      assignPublicIp: inputs.bool("assign_public_ip"),
-      platformVersion: inputs.string("platform_version"),
-      container: {
-        image: inputs.string("image"),
-        command: inputs.list("command"),
-        environment: inputs.map("environment"),
-        readonlyRootFilesystem: inputs.bool("readonly_root_filesystem"),
+      schedule: {
+        rule: {
+          expression: inputs.string("schedule_expression"),
+          enabled: inputs.bool("enabled"),
+          retryPolicy: {
+            maximumRetryAttempts: inputs.number("maximum_retry_attempts"),
+            maximumEventAgeSeconds: inputs.number("maximum_event_age_seconds"),
+          },
+        },
       },
-      cpu: inputs.number("cpu"),
-      memoryMiB: inputs.number("memory"),
-      // A reference to a string that the variable's validation keeps to X86_64 or ARM64.
-      cpuArchitecture: inputs.string("cpu_architecture") as CpuArchitecture,
-      taskRoleArn,
-      ecrRepositoryArns: inputs.list("ecr_repository_arns"),
-      logRetentionDays: inputs.number("log_retention_days"),
-      logKmsKeyArn: inputs.string("log_kms_key_arn"),
-      retryPolicy: {
-        maximumRetryAttempts: inputs.number("maximum_retry_attempts"),
-        maximumEventAgeSeconds: inputs.number("maximum_event_age_seconds"),
+      safeToRerun: inputs.bool("safe_to_rerun"),
+      placement: {
+        clusterArn: inputs.string("cluster_arn"),
+        subnetIds: inputs.list("subnet_ids"),
+        securityGroupIds: inputs.list("security_group_ids"),
+        assignPublicIp: inputs.bool("assign_public_ip"),
+        platformVersion: inputs.string("platform_version"),
+      },
+      task: {
+        container: {
+          image: inputs.string("image"),
+          command: inputs.list("command"),
+          environment: inputs.map("environment"),
+          readonlyRootFilesystem: inputs.bool("readonly_root_filesystem"),
+        },
+        cpu: inputs.number("cpu"),
+        memoryMiB: inputs.number("memory"),
+        // A reference to a string that the variable's validation keeps to X86_64 or ARM64.
+        cpuArchitecture: inputs.string("cpu_architecture") as CpuArchitecture,
+        taskRoleArn: inputs.string("task_role_arn"),
+        ecrRepositoryArns: inputs.list("ecr_repository_arns"),
+        logs: {
+          retentionDays: inputs.number("log_retention_days"),
+          kmsKeyArn: inputs.string("log_kms_key_arn"),
+        },
       },
       runnerParameterPrefix: inputs.string("runner_parameter_prefix"),
     });
-
-    // Before Terraform 1.9 a variable's validation cannot read another variable, so the task size
-    // (a pair) is checked where both are known: before the task definition is planned.
-    const size = fargateTaskSize("cpu", "memory");
-    job.taskDefinition!.resource.addOverride("lifecycle.precondition", [
-      { condition: `\${${size.condition}}`, error_message: size.errorMessage },
-    ]);
-    // The construct grants PassRole on every role ARN it is given; a task_role_arn left null must
-    // drop out of that list, which only Terraform can do. Same policy, with that list computed.
-    job.eventsRole!.policyResource.addOverride(
-      "policy",
-      renderPolicyDocument(
-        eventsRolePolicy({
-          clusterArn,
-          taskDefinitionRevisionsArn: job.taskDefinitionRevisionsArn,
-          clusterTasksArn: job.clusterTasksArn,
-          passRoleArns: Fn.compact([job.executionRoleArn, taskRoleArn]),
-        }),
-      ),
-    );
 
     const schedule = job.schedule!;
     return {

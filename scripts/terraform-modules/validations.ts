@@ -5,7 +5,7 @@
  * back-references) and are written to mean the same in JavaScript, where the tests run them.
  */
 import { LOG_RETENTION_DAYS } from "../../modules/job-log-group/job-log-group";
-import { FARGATE_TASK_SIZES, FargateMemoryRange } from "../../modules/validation/fargate-task-size";
+import { FARGATE_TASK_SIZES } from "../../modules/validation/fargate-task-size";
 import { SCHEDULER_LIMITS } from "../../modules/validation/scheduler-schedule";
 import { VariableValidation } from "./terraform-module";
 
@@ -108,31 +108,6 @@ export const FARGATE_CPU_VALUES = FARGATE_TASK_SIZES.map((size) => size.cpu);
 export const FARGATE_MEMORY_VALUES = [
   ...new Set(FARGATE_TASK_SIZES.flatMap((size) => size.memoryMiB)),
 ].sort((a, b) => a - b);
-
-/** Every valid `cpu/memory` pair, e.g. `256/512`. */
-export const FARGATE_TASK_SIZE_PAIRS = FARGATE_TASK_SIZES.flatMap((size) =>
-  size.memoryMiB.map((memory) => `${size.cpu}/${memory}`),
-);
-
-/**
- * The precondition that `var.<cpu>` and `var.<memory>` form a Fargate task size. It cannot be a
- * validation: before Terraform 1.9 a variable's validation may not read another variable.
- */
-export function fargateTaskSize(cpu: string, memory: string): VariableValidation {
-  return {
-    condition: `contains(${hclList(FARGATE_TASK_SIZE_PAIRS)}, format("%d/%d", var.${cpu}, var.${memory}))`,
-    errorMessage: `The ${cpu} and ${memory} must form a Fargate task size: ${FARGATE_TASK_SIZES.map(describeSize).join("; ")}.`,
-  };
-}
-
-function describeSize(size: FargateMemoryRange): string {
-  const m = size.memoryMiB;
-  const memory =
-    m.length <= 3
-      ? `${m.slice(0, -1).join(", ")} or ${m.at(-1)}`
-      : `${m[0]}-${m.at(-1)} in steps of ${m[1] - m[0]}`;
-  return `cpu ${size.cpu} takes memory ${memory}`;
-}
 
 export const LOG_RETENTION = (name: string) =>
   oneOf(

@@ -4,8 +4,9 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import type { AwsClientOptions } from "../../runner/aws-clients";
 import { createSsmClient } from "../../runner/aws-clients";
-import { type CliDeps, runCli } from "../../runner/cli";
-import type { JobRunSpec } from "../../runner/job-run-spec";
+import { runCli } from "../../runner/cli";
+import type { CliDeps } from "../../runner/command-context";
+import type { JobRunSpec } from "../../contract/job-run-spec";
 import type { RunnerDeps, RunOutcome, RunRequest } from "../../runner/run-job";
 
 /** Shared fakes of the CLI tests: the program runs in-process with a recording runJob. */

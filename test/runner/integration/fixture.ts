@@ -11,7 +11,7 @@ import {
   JobRunSpec,
   jobParameterName,
   jobParameterPrefix,
-} from "../../../runner/job-run-spec";
+} from "../../../contract/job-run-spec";
 import { MotoServer, REGION } from "./moto-server";
 
 /** What the tests run against: one cluster, one Fargate job and its SSM parameter. */

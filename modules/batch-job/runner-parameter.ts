@@ -1,6 +1,6 @@
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
-import { JobRunSpec, jobParameterName } from "../../runner/job-run-spec";
+import { JobRunSpec, jobParameterName } from "../../contract/job-run-spec";
 import { jsonText } from "../json-text/json-text";
 
 /** The SSM parameter prefix of jobs outside an environment. */

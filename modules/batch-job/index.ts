@@ -1,5 +1,5 @@
 export * from "./arns";
+export * from "./batch-job";
 export * from "./job-policies";
-export * from "./scheduled-job";
 export * from "./runner-parameter";
 export * from "./runner-policy";

@@ -1,45 +1,5 @@
 import { PolicyDocument, PolicyStatement } from "../iam-role/policy-document";
 
-/** What the events role's policy is scoped to. */
-export interface EventsRoleScope {
-  readonly clusterArn: string;
-  /** `arn:...:task/CLUSTER/*`: the tasks of the cluster (see clusterTasksArn). */
-  readonly clusterTasksArn: string;
-  /** `arn:...:task-definition/FAMILY:*`: every revision of the job's family (see familyRevisionsArn). */
-  readonly taskDefinitionRevisionsArn: string;
-  /** The task's execution role and, if any, task role: the only roles it may pass. */
-  readonly passRoleArns: readonly string[];
-}
-
-/**
- * The least-privilege policy of the role EventBridge assumes to start one job, in place of the
- * AWS managed `AmazonEC2ContainerServiceEventsRole` (RunTask and PassRole on `*`).
- */
-export function eventsRolePolicy(scope: EventsRoleScope): PolicyDocument {
-  return {
-    statements: [
-      {
-        sid: "RunThisJobsTaskDefinition",
-        actions: ["ecs:RunTask"],
-        resources: [scope.taskDefinitionRevisionsArn],
-        conditions: { ArnEquals: { "ecs:cluster": scope.clusterArn } },
-      },
-      {
-        sid: "PassThisJobsRolesToEcsTasks",
-        actions: ["iam:PassRole"],
-        resources: [...scope.passRoleArns],
-        conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      },
-      {
-        sid: "TagTasksAtLaunch",
-        actions: ["ecs:TagResource"],
-        resources: [scope.clusterTasksArn],
-        conditions: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-      },
-    ],
-  };
-}
-
 /** What the execution role's policy is scoped to. */
 export interface ExecutionRoleScope {
   readonly logGroupArn: string;

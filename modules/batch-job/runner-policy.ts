@@ -1,0 +1,42 @@
+import { PolicyDocument } from "../iam-role/policy-document";
+import { RunnableJob } from "../job-run/job-run";
+import { taskStartStatements } from "../job-run/task-start-statements";
+
+/**
+ * The least-privilege policy of whoever runs `ecs-batch run` for these jobs (a job scheduler's
+ * server, a CI role): read the jobs' parameters; start, watch and stop their tasks (only the tasks
+ * it tagged with a job, never other tasks of a shared cluster) and pass their roles; find the
+ * job's container; read their logs.
+ */
+export function runnerPolicy(jobs: readonly RunnableJob[]): PolicyDocument {
+  const unique = (values: readonly (string | undefined)[]) =>
+    [...new Set(values.filter((v): v is string => v !== undefined))].sort();
+  const parameters = unique(jobs.map((job) => job.runnerParameterArn));
+  const logGroups = unique(jobs.map((job) => job.logGroupArn));
+  return {
+    statements: [
+      ...(parameters.length > 0
+        ? [{ sid: "ReadJobParameters", actions: ["ssm:GetParameter"], resources: parameters }]
+        : []),
+      ...taskStartStatements(
+        jobs.map((job) => job.access),
+        { watch: true, stop: "tagged" },
+      ),
+      {
+        // DescribeTaskDefinition has no resource-level permissions.
+        sid: "FindTheJobContainer",
+        actions: ["ecs:DescribeTaskDefinition"],
+        resources: ["*"],
+      },
+      ...(logGroups.length > 0
+        ? [
+            {
+              sid: "ReadJobLogs",
+              actions: ["logs:GetLogEvents"],
+              resources: logGroups.map((arn) => `${arn}:log-stream:*`),
+            },
+          ]
+        : []),
+    ],
+  };
+}

@@ -1,0 +1,53 @@
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { AwsClientOptions, TaskClients } from "./aws-clients";
+import type { SummaryContext, TextOutput } from "./console-reporter";
+import type { CommonOptions } from "./options";
+import type { RunnerDeps, RunOutcome, RunRequest, SignalSource } from "./run-job";
+
+/*
+ * What the program (cli.ts) gives its commands (commands/*.ts): the world the runner runs in, and
+ * the one way to run and report. Its own module, so that the program and its commands depend on
+ * it and not on each other.
+ */
+
+/** What the CLI needs from the world; tests pass fakes and run the program in-process. */
+export interface CliDeps {
+  /** Starts the task and follows it to the end (run-job's `runJob`). */
+  readonly runJob: (request: RunRequest, deps: RunnerDeps) => Promise<RunOutcome>;
+  readonly createSsmClient: (options: AwsClientOptions) => Promise<SSMClient>;
+  readonly createTaskClients: (options: AwsClientOptions) => Promise<TaskClients>;
+  readonly signals: SignalSource;
+  readonly stdout: TextOutput;
+  readonly stderr: TextOutput;
+  readonly readFile: (path: string) => Promise<string>;
+  readonly readStdin: () => Promise<string>;
+  readonly sleep: RunnerDeps["sleep"];
+  readonly now: () => number;
+  readonly random: () => number;
+  /** startedBy when `--started-by` is not given. */
+  readonly defaultStartedBy: () => string;
+  readonly version: string;
+  /** The environment, for the runner's tuning variables (see {@link runnerTuning}). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What a command hands to {@link CommandContext.execute}: the run, and its AWS region. */
+export interface PreparedRun {
+  readonly request: RunRequest;
+  /** @default the SDK's region settings */
+  readonly region?: string;
+}
+
+/** What the commands share: the dependencies and the one way to run and report. */
+export interface CommandContext {
+  readonly deps: CliDeps;
+  /**
+   * Runs what `prepare` builds and reports the outcome; a RunnerError or any other error of
+   * preparing or running is reported and becomes exit 125. Usage errors (commander's) pass.
+   */
+  execute(
+    options: CommonOptions,
+    summary: SummaryContext,
+    prepare: () => Promise<PreparedRun>,
+  ): Promise<void>;
+}
