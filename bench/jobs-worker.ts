@@ -5,6 +5,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { skipTokenStackTraces } from "../environments/token-stack-traces";
 import { BatchJob } from "../modules";
 
 const REGION = "ap-northeast-1";
@@ -41,6 +42,7 @@ class JobsStack extends TerraformStack {
 // As main.ts does, so the bench measures what the app does.
 if (process.env.SOURCE_MAPS !== "1") {
   process.setSourceMapsEnabled(false);
+  skipTokenStackTraces();
 }
 const jobCount = Number(process.argv[2]);
 if (!Number.isInteger(jobCount) || jobCount < 1) {
