@@ -23,8 +23,9 @@ export interface JobRunSpec {
     readonly securityGroups: readonly string[];
     readonly assignPublicIp: "ENABLED" | "DISABLED";
   };
-  /** `TASK_DEFINITION` to copy the task definition's tags to the task; absent for none. */
-  readonly propagateTags?: "TASK_DEFINITION";
+  /** `TASK_DEFINITION` to copy the task definition's tags to the task; absent or null for none
+   * (null when a Terraform variable chose none). */
+  readonly propagateTags?: "TASK_DEFINITION" | null;
   readonly enableEcsManagedTags: boolean;
   /** Where the container logs (awslogs): stream `<logStreamPrefix>/<containerName>/<task id>`. */
   readonly logGroupName: string;

@@ -109,8 +109,10 @@ export function jobRunSpecProblems(document: unknown, job: string): string[] {
   }
   check(
     "propagateTags",
-    document.propagateTags === undefined || document.propagateTags === "TASK_DEFINITION",
-    "must be 'TASK_DEFINITION' or absent",
+    document.propagateTags === undefined ||
+      document.propagateTags === null ||
+      document.propagateTags === "TASK_DEFINITION",
+    "must be 'TASK_DEFINITION', null or absent",
   );
   check(
     "enableEcsManagedTags",

@@ -297,8 +297,8 @@ export class BatchJob extends Construct implements RunnableJob {
   /** ARN of the runner's SSM parameter, when one is written. */
   readonly runnerParameterArn?: string;
   readonly logStreamPrefix: string;
-  /** Region of the job's log group. */
-  readonly region: string;
+  /** Region of the job's log group; none for a job of an existing task definition. */
+  readonly region?: string;
   readonly failureNotification?: JobFailureNotification;
   /** With preventOverlap: the one-job workflow the schedule starts. */
   readonly workflow?: JobWorkflow;
@@ -316,7 +316,8 @@ export class BatchJob extends Construct implements RunnableJob {
     const logs = task?.logs ?? {};
     this.hasSidecars = (task?.sidecars ?? []).length > 0 || task?.logRouter !== undefined;
     this.logStreamPrefix = logs.streamPrefix ?? "batch";
-    this.region = logs.region ?? providerRegion(this);
+    // Only a job whose task definition is made here logs, and needs the region for it.
+    this.region = task ? (logs.region ?? providerRegion(this)) : undefined;
 
     let taskDefinitionArn: string;
     let executionRoleArn: string;
@@ -353,14 +354,14 @@ export class BatchJob extends Construct implements RunnableJob {
           ? undefined
           : {
               name: this.jobContainerName,
-              // With a log router the job's output is not in the log group.
+              // With a log router the group holds only the router's own output.
               logs:
-                this.logGroupName === undefined || task?.logRouter
+                this.logGroupName === undefined
                   ? undefined
                   : {
                       logGroupName: this.logGroupName,
                       streamPrefix: this.logStreamPrefix,
-                      region: this.region,
+                      region: this.region!,
                     },
             },
     };
@@ -402,7 +403,7 @@ export class BatchJob extends Construct implements RunnableJob {
         hasSidecars: this.hasSidecars,
         logGroupName: this.logGroupName!,
         logStreamPrefix: this.logStreamPrefix,
-        region: this.region,
+        region: this.region!,
         topic: props.failureNotification.topic,
         scheduleRuleName: this.rule?.ruleName,
         deadLetterQueueName: this.schedule?.deadLetterQueue?.queueName,
@@ -436,7 +437,7 @@ export class BatchJob extends Construct implements RunnableJob {
     const group = existing ?? logGroup!;
     const logging: AwsLogsLogging = {
       logGroupName: group.logGroupName,
-      region: this.region,
+      region: this.region!,
       streamPrefix: logs.streamPrefix,
     };
     const jobContainerName = task.container.name ?? jobName;

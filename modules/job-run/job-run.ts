@@ -37,7 +37,8 @@ export interface LaunchOptions {
   readonly enableEcsManagedTags?: boolean;
 }
 
-/** Where a job's container writes its output with the awslogs driver. */
+/** The log group of a job's tasks (awslogs). With a FireLens log router it holds only the
+ * router's own output: the job's output goes to the router's destination. */
 export interface JobRunLogs {
   readonly logGroupName: string;
   /** Streams are `<streamPrefix>/<container>/<task id>`. */
@@ -49,8 +50,7 @@ export interface JobRunLogs {
 /** The job's own container: its exit code is the job's result. */
 export interface JobRunContainer {
   readonly name: string;
-  /** @default the job's output is not in CloudWatch Logs (an existing log group not given, or a
-   * FireLens log router) */
+  /** @default unknown: the job's tasks log where its task definition says */
   readonly logs?: JobRunLogs;
 }
 

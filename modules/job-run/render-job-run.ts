@@ -27,11 +27,26 @@ export function publicIpSetting(assignPublicIp: boolean | undefined): "ENABLED" 
   return assignPublicIp ? "ENABLED" : "DISABLED";
 }
 
+/**
+ * `TASK_DEFINITION` when the task definition's tags are copied to the task, else `none`: what the
+ * consumer writes for "no propagation" (null leaves the attribute or field unset). A boolean known
+ * only at apply time is chosen by Terraform.
+ */
+function propagateTagsSetting<None extends null | "NONE">(
+  propagateTags: boolean | undefined,
+  none: None,
+): "TASK_DEFINITION" | None {
+  if (isUnresolved(propagateTags)) {
+    return Token.asString(Fn.conditional(propagateTags, "TASK_DEFINITION", none)) as None;
+  }
+  return propagateTags === false ? none : "TASK_DEFINITION";
+}
+
 /** The launch settings with their defaults: one task, tags propagated, ECS managed tags on. */
 function launchOf(run: JobRun) {
   return {
     taskCount: run.launch?.taskCount ?? 1,
-    propagateTags: run.launch?.propagateTags !== false,
+    propagateTags: run.launch?.propagateTags,
     enableEcsManagedTags: run.launch?.enableEcsManagedTags ?? true,
   };
 }
@@ -45,7 +60,7 @@ function eventBridgeEcsParameters(run: JobRun) {
     platformVersion: placement.platformVersion ?? "LATEST",
     taskCount: launch.taskCount,
     taskDefinitionArn: run.taskDefinitionArn,
-    propagateTags: launch.propagateTags ? "TASK_DEFINITION" : undefined,
+    propagateTags: propagateTagsSetting(launch.propagateTags, null) ?? undefined,
     enableEcsManagedTags: launch.enableEcsManagedTags,
     networkConfiguration: {
       subnets: listValue(placement.subnetIds),
@@ -100,7 +115,10 @@ export function runTaskSyncArguments(
         AssignPublicIp: publicIpSetting(placement.assignPublicIp),
       },
     },
-    ...(launch.propagateTags ? { PropagateTags: "TASK_DEFINITION" } : {}),
+    // RunTask takes NONE; left out when literal, as before.
+    ...(launch.propagateTags === false
+      ? {}
+      : { PropagateTags: propagateTagsSetting(launch.propagateTags, "NONE") }),
     EnableECSManagedTags: launch.enableEcsManagedTags,
     StartedBy: context.startedBy,
     Overrides: {
@@ -147,7 +165,7 @@ export function runnerSpecOf(run: JobRun, job: RunnerSpecJob): JobRunSpec {
       securityGroups: listValue(placement.securityGroupIds ?? []),
       assignPublicIp: publicIpSetting(placement.assignPublicIp),
     },
-    propagateTags: launch.propagateTags ? "TASK_DEFINITION" : undefined,
+    propagateTags: propagateTagsSetting(launch.propagateTags, null) ?? undefined,
     enableEcsManagedTags: launch.enableEcsManagedTags,
     logGroupName: logs.logGroupName,
     logStreamPrefix: logs.streamPrefix,

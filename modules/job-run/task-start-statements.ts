@@ -33,15 +33,19 @@ function oneOrList(values: string[]): string | string[] {
  * grant never names a null role.
  */
 function passRoleResources(jobs: readonly JobRunAccess[]): string[] {
-  const roles = unique(
-    jobs.flatMap((job) => job.passRoleArns).filter((arn): arn is string => arn !== undefined),
+  const optional = jobs.flatMap((job) => job.optionalRoleArns ?? []);
+  // A literal can never be null: it is an ordinary role.
+  const roles = unique([
+    ...jobs.flatMap((job) => job.passRoleArns),
+    ...optional.filter((arn) => !isUnresolved(arn)),
+  ]);
+  const mayBeNull = unique(optional.filter((arn) => isUnresolved(arn))).filter(
+    (arn) => !roles.includes(arn),
   );
-  const mayBeNull = jobs.some((job) => job.optionalRoleArns?.some((arn) => isUnresolved(arn)));
-  if (!mayBeNull) {
+  if (mayBeNull.length === 0) {
     return roles;
   }
-  const optional = jobs.flatMap((job) => job.optionalRoleArns ?? []);
-  return Token.asList(Fn.compact([...roles, ...optional]));
+  return Token.asList(Fn.compact([...roles, ...mayBeNull]));
 }
 
 /**

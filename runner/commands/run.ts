@@ -138,7 +138,7 @@ export function runRequestFromSpec(
         assignPublicIp: spec.network.assignPublicIp,
       },
     },
-    ...(spec.propagateTags !== undefined ? { propagateTags: spec.propagateTags } : {}),
+    ...(spec.propagateTags ? { propagateTags: spec.propagateTags } : {}),
     enableECSManagedTags: spec.enableEcsManagedTags,
   };
   return {
