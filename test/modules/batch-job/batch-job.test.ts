@@ -6,7 +6,14 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { ScheduledJob, ScheduledJobProps } from "../../../modules";
+import {
+  BatchJob,
+  BatchJobFromContainersProps,
+  BatchJobFromExistingTaskProps,
+  BatchJobProps,
+  JobTaskOptions,
+  RunPlacement,
+} from "../../../modules";
 import { FailureTopic } from "../../../modules/failure-notification";
 import {
   emptyStack,
@@ -20,25 +27,60 @@ import {
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 
-const BOOK_JOB: ScheduledJobProps = {
-  jobName: "example-batch",
-  description: "important batch process",
-  scheduleExpression: "cron(*/2 * * * ? *)",
-  clusterArn: CLUSTER,
-  subnetIds: ["subnet-0123456789abcdef0"],
-  securityGroupIds: ["sg-0123456789abcdef0"],
-  region: "ap-northeast-1",
+const EXPRESSION = "cron(*/2 * * * ? *)";
+
+const BOOK_TASK: JobTaskOptions = {
   container: { image: "alpine:3.20", command: ["/bin/date"] },
-  logGroupName: "/ecs-scheduled-tasks/example",
+  logs: { groupName: "/ecs-scheduled-tasks/example", region: "ap-northeast-1" },
 };
 
-function jobJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
-  return synthesize((scope) => new ScheduledJob(scope, "job", { ...BOOK_JOB, ...props })).json;
+const BOOK_JOB: BatchJobFromContainersProps = {
+  jobName: "example-batch",
+  description: "important batch process",
+  schedule: EXPRESSION,
+  placement: {
+    clusterArn: CLUSTER,
+    subnetIds: ["subnet-0123456789abcdef0"],
+    securityGroupIds: ["sg-0123456789abcdef0"],
+  },
+  task: BOOK_TASK,
+};
+
+/** The book's job with other task settings. */
+function withTask(task: Partial<JobTaskOptions>): BatchJobFromContainersProps {
+  return { ...BOOK_JOB, task: { ...BOOK_TASK, ...task } };
 }
 
-describe("ScheduledJob", () => {
+/** The book's job in another placement. */
+function withPlacement(placement: Partial<RunPlacement>): BatchJobFromContainersProps {
+  return { ...BOOK_JOB, placement: { ...BOOK_JOB.placement, ...placement } };
+}
+
+/** A job that runs a task definition made elsewhere. */
+const LEGACY_JOB: BatchJobFromExistingTaskProps = {
+  jobName: "legacy",
+  schedule: "rate(1 day)",
+  placement: { clusterArn: CLUSTER, subnetIds: ["subnet-0123456789abcdef0"] },
+  existingTaskDefinition: {
+    taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:7",
+    executionRoleArn: "arn:aws:iam::123456789012:role/legacy-execution",
+  },
+};
+
+function jobJson(props: Partial<BatchJobFromContainersProps> = {}): TerraformJson {
+  return jobJsonOf({ ...BOOK_JOB, ...props });
+}
+
+function jobJsonOf(props: BatchJobProps): TerraformJson {
+  return synthesize((scope) => new BatchJob(scope, "job", props)).json;
+}
+
+describe("BatchJob", () => {
   describe("given the book's sample job", () => {
-    const { text, json } = synthesize((scope) => new ScheduledJob(scope, "job", BOOK_JOB));
+    let job!: BatchJob;
+    const { text, json } = synthesize((scope) => {
+      job = new BatchJob(scope, "job", BOOK_JOB);
+    });
 
     it("creates exactly the job's resources", () => {
       expect(Object.keys(json.resource ?? {}).sort()).toEqual([
@@ -180,10 +222,10 @@ describe("ScheduledJob", () => {
         expect(role).not.toHaveProperty("managed_policy_arns");
       });
 
-      it("has exactly three statements", () => {
+      it("has exactly the three statements that start the job's tasks", () => {
         expect(statements.map((s) => s.Sid)).toEqual([
-          "RunThisJobsTaskDefinition",
-          "PassThisJobsRolesToEcsTasks",
+          "RunTheJobsTasks",
+          "PassTheJobsRolesToEcsTasks",
           "TagTasksAtLaunch",
         ]);
         expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
@@ -252,19 +294,70 @@ describe("ScheduledJob", () => {
         ]);
       });
     });
+
+    it("describes how its task starts: its run, which every starter renders", () => {
+      expect(job.run).toEqual({
+        taskDefinitionArn: job.taskDefinitionArn,
+        placement: BOOK_JOB.placement,
+        launch: undefined,
+        container: {
+          name: "example-batch",
+          logs: {
+            logGroupName: job.logGroupName,
+            streamPrefix: "batch",
+            region: "ap-northeast-1",
+          },
+        },
+      });
+    });
+
+    it("describes what starting its tasks takes in IAM", () => {
+      expect(job.access).toEqual({
+        jobName: "example-batch",
+        clusterArn: CLUSTER,
+        clusterTasksArn: "arn:aws:ecs:ap-northeast-1:123456789012:task/batch/*",
+        taskDefinitionRevisionsArn: job.taskDefinitionRevisionsArn,
+        passRoleArns: [job.executionRoleArn],
+        optionalRoleArns: undefined,
+      });
+      expect(job.taskDefinitionRevisionsArn).toBe(`${job.taskDefinition!.familyArn}:*`);
+    });
+  });
+
+  it("gives its events role and its Scheduler role the same statements to start it", () => {
+    const startStatements = (props: BatchJobProps, policyPath: string) =>
+      statementsOf(resourceAt(jobJsonOf(props), "aws_iam_policy", policyPath).policy).filter(
+        (s) => s.Sid !== "SendUnstartedRunsToDeadLetterQueue",
+      );
+    const onRule = startStatements(BOOK_JOB, "job/EventsRole/Policy");
+    const onScheduler = startStatements(
+      { ...BOOK_JOB, schedule: { scheduler: { expression: EXPRESSION } } },
+      "job/SchedulerRole/Policy",
+    );
+    expect(onScheduler).toEqual(onRule);
+    expect(onRule.map((s) => s.Sid)).toEqual([
+      "RunTheJobsTasks",
+      "PassTheJobsRolesToEcsTasks",
+      "TagTasksAtLaunch",
+    ]);
   });
 
   it("pulls only from the ECR repositories of its images", () => {
-    const json = jobJson({
-      container: { image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/batch/job:1a2b3c4" },
-      sidecars: [
-        {
-          name: "proxy",
-          image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/proxy@sha256:" + "a".repeat(64),
+    const json = jobJsonOf(
+      withTask({
+        container: {
+          image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/batch/job:1a2b3c4",
         },
-        { name: "hub", image: "public.ecr.aws/docker/library/busybox:latest" },
-      ],
-    });
+        sidecars: [
+          {
+            name: "proxy",
+            image:
+              "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/proxy@sha256:" + "a".repeat(64),
+          },
+          { name: "hub", image: "public.ecr.aws/docker/library/busybox:latest" },
+        ],
+      }),
+    );
     const statements = statementsOf(
       resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
     );
@@ -289,27 +382,30 @@ describe("ScheduledJob", () => {
     });
   });
 
-  it("pulls from the repositories given in ecrRepositoryArns instead", () => {
+  it("pulls from the repositories given in task.ecrRepositoryArns instead", () => {
     const repository = "arn:aws:ecr:ap-northeast-1:123456789012:repository/job";
-    const json = jobJson({ ecrRepositoryArns: [repository] });
+    const json = jobJsonOf(withTask({ ecrRepositoryArns: [repository] }));
     const statements = statementsOf(
       resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
     );
     expect(statements.find((s) => s.Sid === "PullJobImages")?.Resource).toEqual([repository]);
   });
 
-  it("adds ecrRepositoryArns to the repositories of literal image URIs, without a warning", () => {
+  it("adds task.ecrRepositoryArns to the repositories of literal image URIs, without a warning", () => {
     const repository = "arn:aws:ecr:ap-northeast-1:123456789012:repository/job";
     const stack = emptyStack();
     const image = new TerraformVariable(stack, "image", { type: "string" }).stringValue;
-    const job = new ScheduledJob(stack, "job", {
-      ...BOOK_JOB,
-      container: { image },
-      sidecars: [
-        { name: "proxy", image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/proxy:1" },
-      ],
-      ecrRepositoryArns: [repository],
-    });
+    const job = new BatchJob(
+      stack,
+      "job",
+      withTask({
+        container: { image },
+        sidecars: [
+          { name: "proxy", image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/proxy:1" },
+        ],
+        ecrRepositoryArns: [repository],
+      }),
+    );
     expect(warningsOf(job)).toEqual([]);
     const statements = statementsOf(
       resourceAt(JSON.parse(Testing.synth(stack)), "aws_iam_policy", "job/ExecutionRole/Policy")
@@ -324,10 +420,10 @@ describe("ScheduledJob", () => {
   it("warns, and may pull from any repository, when an image is only known at apply time", () => {
     const stack = emptyStack();
     const image = new TerraformVariable(stack, "image", { type: "string" }).stringValue;
-    const job = new ScheduledJob(stack, "job", { ...BOOK_JOB, container: { image } });
+    const job = new BatchJob(stack, "job", withTask({ container: { image } }));
     expect(warningsOf(job)).toEqual([
       expect.stringMatching(
-        /an image is a reference resolved at apply time.*set ecrRepositoryArns/,
+        /an image is a reference resolved at apply time.*set task.ecrRepositoryArns/,
       ),
     ]);
   });
@@ -335,16 +431,18 @@ describe("ScheduledJob", () => {
   it("may read exactly the job's secrets", () => {
     const ssm = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/batch/db-password";
     const secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:batch/api-AbCdEf";
-    const json = jobJson({
-      container: {
-        image: "alpine:3.20",
-        secrets: {
-          DB_PASSWORD: { ssmParameterArn: ssm },
-          API_TOKEN: { secretsManagerSecretArn: secret, jsonKey: "token" },
-          API_USER: { secretsManagerSecretArn: secret, jsonKey: "user" },
+    const json = jobJsonOf(
+      withTask({
+        container: {
+          image: "alpine:3.20",
+          secrets: {
+            DB_PASSWORD: { ssmParameterArn: ssm },
+            API_TOKEN: { secretsManagerSecretArn: secret, jsonKey: "token" },
+            API_USER: { secretsManagerSecretArn: secret, jsonKey: "user" },
+          },
         },
-      },
-    });
+      }),
+    );
     const statements = statementsOf(
       resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
     );
@@ -360,7 +458,10 @@ describe("ScheduledJob", () => {
 
   it("lets the events role pass the task role too, when the job has one", () => {
     const taskRoleArn = "arn:aws:iam::123456789012:role/example-batch-task";
-    const json = jobJson({ taskRoleArn });
+    let job!: BatchJob;
+    const { json } = synthesize((scope) => {
+      job = new BatchJob(scope, "job", withTask({ taskRoleArn }));
+    });
     const task = resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition");
     expect(task.task_role_arn).toBe(taskRoleArn);
     const passRole = statementsOf(
@@ -370,20 +471,46 @@ describe("ScheduledJob", () => {
       expect.stringMatching(ref("aws_iam_role", "job_ExecutionRole", "arn")),
       taskRoleArn,
     ]);
+    expect(job.access.passRoleArns).toEqual([job.executionRoleArn, taskRoleArn]);
+  });
+
+  describe("with a task role known only at apply time, which may be null", () => {
+    let job!: BatchJob;
+    const { json } = synthesize((scope) => {
+      const taskRoleArn = new TerraformVariable(scope, "task_role_arn", {
+        type: "string",
+        nullable: true,
+      }).stringValue;
+      job = new BatchJob(scope, "job", withTask({ taskRoleArn }));
+    });
+
+    it("counts the role among those that may be null, not those always passed", () => {
+      expect(job.access.passRoleArns).toEqual([job.executionRoleArn]);
+      expect(job.access.optionalRoleArns).toEqual([job.taskRoleArn]);
+    });
+
+    it("lets its events role pass the roles through compact, so a null role drops out", () => {
+      const policy = resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy as string;
+      expect(policy).toMatch(
+        /"Action":\["iam:PassRole"\],"Resource":\$\{jsonencode\(compact\(\[aws_iam_role\.job_ExecutionRole_[0-9A-F]{8}\.arn, var\.task_role_arn\]\)\)\},/,
+      );
+    });
   });
 
   it("names the log group /ecs-scheduled-tasks/<job> by default", () => {
-    const json = jobJson({ logGroupName: undefined });
+    const json = jobJsonOf(withTask({ logs: { region: "ap-northeast-1" } }));
     expect(resourceAt(json, "aws_cloudwatch_log_group", "job/LogGroup").name).toBe(
       "/ecs-scheduled-tasks/example-batch",
     );
   });
 
   it("adds sidecars as non-essential containers logging to the same group", () => {
-    const json = jobJson({
-      sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }],
-      logStreamPrefix: "nightly",
-    });
+    const json = jobJsonOf(
+      withTask({
+        sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }],
+        logs: { groupName: "/ecs-scheduled-tasks/example", streamPrefix: "nightly" },
+      }),
+    );
     const containers = JSON.parse(
       resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition")
         .container_definitions as string,
@@ -399,8 +526,8 @@ describe("ScheduledJob", () => {
 
   it("reads the region from the provider when none is given", () => {
     const { text, json } = synthesize((scope) => {
-      new ScheduledJob(scope, "a", { ...BOOK_JOB, jobName: "a", region: undefined });
-      new ScheduledJob(scope, "b", { ...BOOK_JOB, jobName: "b", region: undefined });
+      new BatchJob(scope, "a", { ...withTask({ logs: {} }), jobName: "a" });
+      new BatchJob(scope, "b", { ...withTask({ logs: {} }), jobName: "b" });
     });
     expect(text).toHaveDataSource(DataAwsRegion);
     expect(Object.keys(json.data?.aws_region ?? {})).toHaveLength(1);
@@ -415,16 +542,26 @@ describe("ScheduledJob", () => {
 
   it("passes schedule, network and target settings through", () => {
     const json = jobJson({
-      enabled: false,
-      platformVersion: "1.4.0",
-      taskCount: 2,
-      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 600 },
-      deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:dlq",
-      cpu: 1024,
-      memoryMiB: 2048,
-      cpuArchitecture: "ARM64",
-      ephemeralStorageGiB: 50,
-      logRetentionDays: 30,
+      schedule: {
+        rule: {
+          expression: EXPRESSION,
+          enabled: false,
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 600 },
+          deadLetterQueue: { queueArn: "arn:aws:sqs:ap-northeast-1:123456789012:dlq" },
+        },
+      },
+      placement: { ...BOOK_JOB.placement, platformVersion: "1.4.0" },
+      launch: { taskCount: 2 },
+      // The runner follows one task: a job that starts two a run has no runner parameter.
+      runnerParameterPrefix: false,
+      task: {
+        ...BOOK_TASK,
+        cpu: 1024,
+        memoryMiB: 2048,
+        cpuArchitecture: "ARM64",
+        ephemeralStorageGiB: 50,
+        logs: { groupName: "/ecs-scheduled-tasks/example", retentionDays: 30 },
+      },
       tags: { CostCenter: "batch" },
     });
     expect(resourceAt(json, "aws_cloudwatch_event_rule", "job/Rule")).toMatchObject({
@@ -450,14 +587,16 @@ describe("ScheduledJob", () => {
   });
 
   it("warns when the job gets a public IP", () => {
-    const job = new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, assignPublicIp: true });
+    const job = new BatchJob(emptyStack(), "job", withPlacement({ assignPublicIp: true }));
     expect(warningsOf(job)).toEqual([
       expect.stringMatching(/assignPublicIp is true; batch jobs belong in private subnets/),
     ]);
   });
 
   it("makes no dead-letter queue with deadLetterQueue false", () => {
-    const json = jobJson({ deadLetterQueue: false });
+    const json = jobJson({
+      schedule: { rule: { expression: EXPRESSION, deadLetterQueue: false } },
+    });
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
     expect(resourcesOf(json, "aws_sqs_queue_policy")).toEqual({});
     expect(resourceAt(json, "aws_cloudwatch_event_target", "job/Target")).not.toHaveProperty(
@@ -465,9 +604,11 @@ describe("ScheduledJob", () => {
     );
   });
 
-  it("sends to the queue given in deadLetterQueueArn and makes none", () => {
+  it("sends to an existing dead-letter queue and makes none", () => {
     const queueArn = "arn:aws:sqs:ap-northeast-1:123456789012:shared-dlq";
-    const json = jobJson({ deadLetterQueueArn: queueArn });
+    const json = jobJson({
+      schedule: { rule: { expression: EXPRESSION, deadLetterQueue: { queueArn } } },
+    });
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
     expect(resourcesOf(json, "aws_sqs_queue_policy")).toEqual({});
     expect(
@@ -475,10 +616,10 @@ describe("ScheduledJob", () => {
     ).toEqual({ arn: queueArn });
   });
 
-  describe("without a scheduleExpression", () => {
-    let job!: ScheduledJob;
+  describe("without a schedule", () => {
+    let job!: BatchJob;
     const { json } = synthesize((scope) => {
-      job = new ScheduledJob(scope, "job", { ...BOOK_JOB, scheduleExpression: undefined });
+      job = new BatchJob(scope, "job", { ...BOOK_JOB, schedule: undefined });
     });
 
     it("makes the task, its log group and execution role, but no schedule", () => {
@@ -503,24 +644,44 @@ describe("ScheduledJob", () => {
       expect(job.eventsRoleArn).toBeUndefined();
     });
 
-    it.each<[keyof ScheduledJobProps, Partial<ScheduledJobProps>]>([
-      ["enabled", { enabled: true }],
-      ["scheduler", { scheduler: { timeZone: "Asia/Tokyo" } }],
-      ["retryPolicy", { retryPolicy: { maximumRetryAttempts: 3 } }],
-      ["deadLetterQueue", { deadLetterQueue: false }],
-      ["deadLetterQueueArn", { deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:q" }],
-      ["eventsRoleArn", { eventsRoleArn: "arn:aws:iam::123456789012:role/shared-events" }],
-    ])("refuses %s, which only configures a schedule", (field, option) => {
-      expect(
-        () =>
-          new ScheduledJob(emptyStack(), "job", {
-            ...BOOK_JOB,
-            scheduleExpression: undefined,
-            ...option,
-          }),
-      ).toThrow(
-        `test/job: ${field}: it configures the job's schedule, but the job has no scheduleExpression`,
-      );
+    // A schedule's options (enabled, retries, dead-letter queue, role, overlap) now sit inside
+    // schedule, next to its expression: none can be given without one. tsc checks these.
+    describe("refuses by its type a schedule's options without its expression", () => {
+      it("Scheduler options without an expression", () => {
+        const props: BatchJobProps = {
+          ...BOOK_JOB,
+          // @ts-expect-error: expression is required
+          schedule: { scheduler: { timeZone: "Asia/Tokyo" } },
+        };
+        expect(() => new BatchJob(emptyStack(), "job", props)).toThrow();
+      });
+
+      it("rule options without an expression", () => {
+        const props: BatchJobProps = {
+          ...BOOK_JOB,
+          // @ts-expect-error: expression is required
+          schedule: { rule: { enabled: true, deadLetterQueue: false } },
+        };
+        expect(() => new BatchJob(emptyStack(), "job", props)).toThrow();
+      });
+
+      it("a role without a rule or Scheduler schedule", () => {
+        const props: BatchJobProps = {
+          ...BOOK_JOB,
+          // @ts-expect-error: a schedule is an expression, { rule } or { scheduler }
+          schedule: { roleArn: "arn:aws:iam::123456789012:role/shared-events" },
+        };
+        expect(() => new BatchJob(emptyStack(), "job", props)).toThrow();
+      });
+
+      it("preventOverlap without a rule or Scheduler schedule", () => {
+        const props: BatchJobProps = {
+          ...BOOK_JOB,
+          // @ts-expect-error: a schedule is an expression, { rule } or { scheduler }
+          schedule: { preventOverlap: true },
+        };
+        expect(() => new BatchJob(emptyStack(), "job", props)).toThrow();
+      });
     });
   });
 
@@ -539,9 +700,9 @@ describe("ScheduledJob", () => {
 
     it("is exposed on the job, false by default", () => {
       const stack = emptyStack();
-      expect(new ScheduledJob(stack, "a", { ...BOOK_JOB, jobName: "a" }).safeToRerun).toBe(false);
+      expect(new BatchJob(stack, "a", { ...BOOK_JOB, jobName: "a" }).safeToRerun).toBe(false);
       expect(
-        new ScheduledJob(stack, "b", { ...BOOK_JOB, jobName: "b", safeToRerun: true }).safeToRerun,
+        new BatchJob(stack, "b", { ...BOOK_JOB, jobName: "b", safeToRerun: true }).safeToRerun,
       ).toBe(true);
     });
   });
@@ -549,10 +710,10 @@ describe("ScheduledJob", () => {
   describe("failureNotification", () => {
     const TOPIC = ref("aws_sns_topic", "failures", "arn");
 
-    function notifiedJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
+    function notifiedJson(props: Partial<BatchJobFromContainersProps> = {}): TerraformJson {
       return synthesize((scope) => {
         const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
-        new ScheduledJob(scope, "job", {
+        new BatchJob(scope, "job", {
           ...BOOK_JOB,
           failureNotification: { topic, environment: "dev" },
           ...props,
@@ -604,7 +765,9 @@ describe("ScheduledJob", () => {
     });
 
     it("alarms on the dead-letter queue instead of a rule when the job runs on Scheduler", () => {
-      const json = notifiedJson({ scheduler: { timeZone: "Asia/Tokyo" } });
+      const json = notifiedJson({
+        schedule: { scheduler: { expression: EXPRESSION, timeZone: "Asia/Tokyo" } },
+      });
       expect(ruleNamesOf(json)).toEqual(["example-batch-failed"]);
       const [alarm] = alarmsOf(json);
       expect(alarmsOf(json)).toHaveLength(1);
@@ -619,13 +782,15 @@ describe("ScheduledJob", () => {
     });
 
     it("makes no alarm for a job without a schedule", () => {
-      const json = notifiedJson({ scheduleExpression: undefined });
+      const json = notifiedJson({ schedule: undefined });
       expect(alarmsOf(json)).toEqual([]);
       expect(ruleNamesOf(json)).toEqual(["example-batch-failed"]);
     });
 
     it("reads the exit code through a result filter state machine when the job has sidecars", () => {
-      const json = notifiedJson({ sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }] });
+      const json = notifiedJson({
+        task: { ...BOOK_TASK, sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31" }] },
+      });
       const filter = resourceAt(
         json,
         "aws_sfn_state_machine",
@@ -646,35 +811,23 @@ describe("ScheduledJob", () => {
       expect(resourcesOf(notifiedJson(), "aws_sfn_state_machine")).toEqual({});
     });
 
-    it("is refused for a job that runs an existing task definition", () => {
+    it("is refused, by type only, for a job that runs an existing task definition", () => {
       const stack = emptyStack();
       const topic = new FailureTopic(stack, "failures", { name: "dev-batch-failures" });
-      expect(
-        () =>
-          new ScheduledJob(stack, "job", {
-            jobName: "legacy",
-            scheduleExpression: "rate(1 day)",
-            clusterArn: CLUSTER,
-            subnetIds: ["subnet-0123456789abcdef0"],
-            taskDefinition: {
-              taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/x:1",
-              executionRoleArn: "arn:aws:iam::123456789012:role/x",
-            },
-            failureNotification: { topic },
-          }),
-      ).toThrow(
-        "test/job: failureNotification: it needs the job's container and log group, which an existing taskDefinition hides",
-      );
+      // @ts-expect-error: a notice needs the job's container and log group, hidden here
+      const props: BatchJobProps = { ...LEGACY_JOB, failureNotification: { topic } };
+      // tsc is the check; the construct does not look at the combination again.
+      expect(() => new BatchJob(stack, "job", props)).not.toThrow();
     });
   });
 
   describe("preventOverlap", () => {
-    function overlapJson(props: Partial<ScheduledJobProps> = {}): TerraformJson {
+    function overlapJson(props: Partial<BatchJobFromContainersProps> = {}): TerraformJson {
       return synthesize((scope) => {
         const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
-        new ScheduledJob(scope, "job", {
+        new BatchJob(scope, "job", {
           ...BOOK_JOB,
-          preventOverlap: true,
+          schedule: { rule: { expression: EXPRESSION }, preventOverlap: true },
           failureNotification: { topic, environment: "dev" },
           ...props,
         });
@@ -729,22 +882,62 @@ describe("ScheduledJob", () => {
       });
     });
 
-    it.each([
-      [
-        "without a schedule",
-        { scheduleExpression: undefined },
-        "test/job: preventOverlap: it configures the job's schedule, but the job has no scheduleExpression",
-      ],
-      [
-        "with eventsRoleArn",
-        { eventsRoleArn: "arn:aws:iam::123456789012:role/shared-events" },
-        "test/job: eventsRoleArn: with preventOverlap the schedule starts the job's workflow",
-      ],
-    ])("is refused %s", (_, props, message) => {
+    it("runs the workflow on Scheduler when the job's schedule is there", () => {
+      const onScheduler = overlapJson({
+        schedule: {
+          scheduler: { expression: EXPRESSION, timeZone: "Asia/Tokyo" },
+          preventOverlap: true,
+        },
+      });
+      const schedule = resourceAt(onScheduler, "aws_scheduler_schedule", "job/Workflow/Schedule");
+      expect(schedule).toMatchObject({
+        name: "example-batch",
+        schedule_expression_timezone: "Asia/Tokyo",
+      });
+      expect((schedule.target as { arn: string }).arn).toMatch(
+        ref("aws_sfn_state_machine", "job/Workflow", "arn"),
+      );
+      expect(resourcesOf(onScheduler, "aws_cloudwatch_event_rule")).toEqual({});
+      expect(Object.keys(resourcesOf(onScheduler, "aws_scheduler_schedule"))).toHaveLength(1);
+    });
+
+    it("is refused for a job that starts several tasks a run, which a workflow cannot follow", () => {
       expect(
         () =>
-          new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, preventOverlap: true, ...props }),
-      ).toThrow(message);
+          new BatchJob(emptyStack(), "job", {
+            ...BOOK_JOB,
+            schedule: { rule: { expression: EXPRESSION }, preventOverlap: true },
+            launch: { taskCount: 2 },
+            runnerParameterPrefix: false,
+          }),
+      ).toThrow(
+        "test/job/Workflow: jobs: job 'example-batch': run.launch.taskCount is 2, but a workflow follows one task",
+      );
+    });
+
+    it("is refused, by type only, together with the schedule's own role", () => {
+      const props: BatchJobProps = {
+        ...BOOK_JOB,
+        schedule: {
+          rule: { expression: EXPRESSION },
+          preventOverlap: true,
+          // @ts-expect-error: with preventOverlap the schedule starts the workflow, with its role
+          roleArn: "arn:aws:iam::123456789012:role/shared-events",
+        },
+      };
+      // tsc is the check; the construct does not look at the combination again.
+      expect(() => new BatchJob(emptyStack(), "job", props)).not.toThrow();
+    });
+
+    it("is refused for a job of an existing task definition, by type and by the workflow", () => {
+      // @ts-expect-error: a workflow follows the job's container, which is unknown here
+      const props: BatchJobProps = {
+        ...LEGACY_JOB,
+        schedule: { rule: { expression: "rate(1 day)" }, preventOverlap: true },
+      };
+      expect(() => new BatchJob(emptyStack(), "job", props)).toThrow(
+        "test/job/Workflow: jobs: job 'legacy': run.container is unknown",
+      );
     });
   });
 
@@ -788,12 +981,12 @@ describe("ScheduledJob", () => {
     it("follows the job's run options and container name", () => {
       const spec = specOf(
         jobJson({
-          platformVersion: "1.4.0",
-          assignPublicIp: true,
-          propagateTags: false,
-          enableEcsManagedTags: false,
-          logStreamPrefix: "nightly",
-          container: { name: "app", image: "alpine:3.20" },
+          placement: { ...BOOK_JOB.placement, platformVersion: "1.4.0", assignPublicIp: true },
+          launch: { propagateTags: false, enableEcsManagedTags: false },
+          task: {
+            container: { name: "app", image: "alpine:3.20" },
+            logs: { region: "ap-northeast-1", streamPrefix: "nightly" },
+          },
         }),
       );
       expect(spec).toMatchObject({
@@ -820,9 +1013,8 @@ describe("ScheduledJob", () => {
       const { json } = synthesize((scope) => {
         const flag = (id: string) =>
           new TerraformVariable(scope, id, { type: "bool" }).booleanValue as unknown as boolean;
-        const job = new ScheduledJob(scope, "job", {
-          ...BOOK_JOB,
-          assignPublicIp: flag("public_ip"),
+        const job = new BatchJob(scope, "job", {
+          ...withPlacement({ assignPublicIp: flag("public_ip") }),
           safeToRerun: flag("rerun"),
         });
         // Whether there will be a public IP is not known yet: nothing to warn about.
@@ -836,17 +1028,46 @@ describe("ScheduledJob", () => {
     it("writes subnets known only at apply time as a JSON array expression", () => {
       const { json } = synthesize((scope) => {
         const subnets = new TerraformVariable(scope, "subnets", { type: "list(string)" });
-        new ScheduledJob(scope, "job", { ...BOOK_JOB, subnetIds: subnets.listValue });
+        new BatchJob(scope, "job", withPlacement({ subnetIds: subnets.listValue }));
       });
       const value = resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").value as string;
       expect(value).toContain('"subnets":${jsonencode(var.subnets)}');
+    });
+
+    it("refuses a job that starts several tasks a run, which the runner cannot follow", () => {
+      expect(
+        () => new BatchJob(emptyStack(), "job", { ...BOOK_JOB, launch: { taskCount: 2 } }),
+      ).toThrow(
+        "test/job: launch.taskCount: the job starts 2 tasks a run, but the runner (ecs-batch run, through the job's SSM parameter) follows one task and takes its container's exit code as the result: start several tasks only from a rule or Scheduler schedule, or set taskCount 1",
+      );
+    });
+
+    it("lets a job without a runner parameter start several tasks from its rule", () => {
+      const json = jobJson({ launch: { taskCount: 2 }, runnerParameterPrefix: false });
+      expect(resourcesOf(json, "aws_ssm_parameter")).toEqual({});
+      expect(
+        resourceAt(json, "aws_cloudwatch_event_target", "job/Target").ecs_target,
+      ).toMatchObject({ task_count: 2 });
+    });
+
+    it("leaves a task count known only at apply time to Terraform", () => {
+      const { json } = synthesize((scope) => {
+        const count = new TerraformVariable(scope, "task_count", { type: "number" }).numberValue;
+        new BatchJob(scope, "job", { ...BOOK_JOB, launch: { taskCount: count } });
+      });
+      expect(
+        resourceAt(json, "aws_cloudwatch_event_target", "job/Target").ecs_target,
+      ).toMatchObject({ task_count: "${var.task_count}" });
+      expect(Object.keys(resourcesOf(json, "aws_ssm_parameter"))).toHaveLength(1);
     });
   });
 
   describe("escape hatches", () => {
     it("uses an existing events role and creates none", () => {
       const eventsRoleArn = "arn:aws:iam::123456789012:role/shared-events";
-      const json = jobJson({ eventsRoleArn });
+      const json = jobJson({
+        schedule: { rule: { expression: EXPRESSION }, roleArn: eventsRoleArn },
+      });
       expect(Object.values(resourcesOf(json, "aws_iam_role")).map((r) => r.name)).toEqual([
         "example-batch-execution",
       ]);
@@ -855,53 +1076,74 @@ describe("ScheduledJob", () => {
       );
     });
 
-    it("runs an existing task definition: no log group, execution role or task definition made here", () => {
-      const taskDefinition = {
-        taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:7",
-        executionRoleArn: "arn:aws:iam::123456789012:role/legacy-execution",
+    it("uses an existing role on Scheduler too", () => {
+      const roleArn = "arn:aws:iam::123456789012:role/shared-scheduler";
+      const json = jobJson({ schedule: { scheduler: { expression: EXPRESSION }, roleArn } });
+      expect(Object.values(resourcesOf(json, "aws_iam_role")).map((r) => r.name)).toEqual([
+        "example-batch-execution",
+      ]);
+      expect(
+        (resourceAt(json, "aws_scheduler_schedule", "job/Schedule").target as { role_arn: string })
+          .role_arn,
+      ).toBe(roleArn);
+    });
+
+    describe("an existing task definition", () => {
+      const existingTaskDefinition = {
+        ...LEGACY_JOB.existingTaskDefinition,
         taskRoleArn: "arn:aws:iam::123456789012:role/legacy-task",
       };
-      const { text, json } = synthesize(
-        (scope) =>
-          new ScheduledJob(scope, "job", {
-            jobName: "legacy",
-            scheduleExpression: "rate(1 day)",
-            clusterArn: CLUSTER,
-            subnetIds: ["subnet-0123456789abcdef0"],
-            taskDefinition,
-          }),
-      );
-      expect(text).not.toHaveResource(EcsTaskDefinition);
-      expect(text).not.toHaveResource(CloudwatchLogGroup);
-      expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(1);
-      expect(text).toHaveResourceWithProperties(IamRole, { name: "legacy-events" });
-      expect(
-        resourceAt(json, "aws_cloudwatch_event_target", "job/Target").ecs_target,
-      ).toMatchObject({
-        task_definition_arn: taskDefinition.taskDefinitionArn,
+      let job!: BatchJob;
+      const { text, json } = synthesize((scope) => {
+        job = new BatchJob(scope, "job", { ...LEGACY_JOB, existingTaskDefinition });
       });
-      const [runTask, passRole] = statementsOf(
-        resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
-      );
-      expect(runTask.Resource).toEqual([
-        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:*",
-      ]);
-      expect(passRole.Resource).toEqual([
-        taskDefinition.executionRoleArn,
-        taskDefinition.taskRoleArn,
-      ]);
+
+      it("is run: no log group, execution role or task definition made here", () => {
+        expect(text).not.toHaveResource(EcsTaskDefinition);
+        expect(text).not.toHaveResource(CloudwatchLogGroup);
+        expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(1);
+        expect(text).toHaveResourceWithProperties(IamRole, { name: "legacy-events" });
+        expect(
+          resourceAt(json, "aws_cloudwatch_event_target", "job/Target").ecs_target,
+        ).toMatchObject({
+          task_definition_arn: existingTaskDefinition.taskDefinitionArn,
+        });
+      });
+
+      it("lets the events role run its family and pass its roles", () => {
+        const [runTask, passRole] = statementsOf(
+          resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
+        );
+        expect(runTask.Resource).toEqual([
+          "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:*",
+        ]);
+        expect(passRole.Resource).toEqual([
+          existingTaskDefinition.executionRoleArn,
+          existingTaskDefinition.taskRoleArn,
+        ]);
+      });
+
+      it("leaves its job container unknown, and writes no runner parameter", () => {
+        expect(job.run.container).toBeUndefined();
+        expect(job.jobContainerName).toBeUndefined();
+        expect(resourcesOf(json, "aws_ssm_parameter")).toEqual({});
+      });
+
+      it("may start several tasks a run: nothing here follows its tasks", () => {
+        const many = jobJsonOf({ ...LEGACY_JOB, launch: { taskCount: 3 } });
+        expect(
+          resourceAt(many, "aws_cloudwatch_event_target", "job/Target").ecs_target,
+        ).toMatchObject({ task_count: 3 });
+      });
     });
 
     it("scopes RunTask to the family of an existing task definition known only at apply time", () => {
       const { json } = synthesize((scope) => {
         const arn = new TerraformVariable(scope, "task_definition_arn", { type: "string" })
           .stringValue;
-        new ScheduledJob(scope, "job", {
-          jobName: "legacy",
-          scheduleExpression: "rate(1 day)",
-          clusterArn: CLUSTER,
-          subnetIds: ["subnet-0123456789abcdef0"],
-          taskDefinition: {
+        new BatchJob(scope, "job", {
+          ...LEGACY_JOB,
+          existingTaskDefinition: {
             taskDefinitionArn: arn,
             executionRoleArn: "arn:aws:iam::123456789012:role/x",
           },
@@ -920,7 +1162,9 @@ describe("ScheduledJob", () => {
         logGroupName: "/shared/batch",
         logGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/shared/batch",
       };
-      const json = jobJson({ logGroupName: undefined, logGroup });
+      const json = jobJsonOf(
+        withTask({ logs: { existingLogGroup: logGroup, region: "ap-northeast-1" } }),
+      );
       expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual({});
       const [container] = JSON.parse(
         resourceAt(json, "aws_ecs_task_definition", "job/TaskDefinition")
@@ -931,13 +1175,17 @@ describe("ScheduledJob", () => {
         resourceAt(json, "aws_iam_policy", "job/ExecutionRole/Policy").policy,
       );
       expect(writeLogs.Resource).toEqual([`${logGroup.logGroupArn}:log-stream:*`]);
+      expect(
+        JSON.parse(resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").value as string)
+          .logGroupName,
+      ).toBe("/shared/batch");
     });
 
     it("derives the task ARNs to tag from a cluster known only at apply time", () => {
       const { json } = synthesize((scope) => {
         const clusterArn = new TerraformVariable(scope, "cluster_arn", { type: "string" })
           .stringValue;
-        new ScheduledJob(scope, "job", { ...BOOK_JOB, clusterArn });
+        new BatchJob(scope, "job", withPlacement({ clusterArn }));
       });
       const tag = statementsOf(
         resourceAt(json, "aws_iam_policy", "job/EventsRole/Policy").policy,
@@ -950,10 +1198,10 @@ describe("ScheduledJob", () => {
   });
 
   describe("rejects at synth time, naming the job and the field", () => {
-    it.each<[string, Partial<ScheduledJobProps>, RegExp]>([
+    it.each<[string, Partial<BatchJobFromContainersProps>, RegExp]>([
       [
         "a Unix cron line",
-        { scheduleExpression: "cron(*/2 * * * *)" },
+        { schedule: "cron(*/2 * * * *)" },
         /test\/job\/Rule: scheduleExpression: schedule expression 'cron\(\*\/2 \* \* \* \*\)'.*cron\(\*\/2 \* \* \* \? \*\)/,
       ],
       [
@@ -968,58 +1216,105 @@ describe("ScheduledJob", () => {
       ],
       [
         "a Fargate size that does not exist",
-        { cpu: 512, memoryMiB: 512 },
+        { task: { ...BOOK_TASK, cpu: 512, memoryMiB: 512 } },
         /test\/job\/TaskDefinition: cpu\/memoryMiB: Fargate task size cpu=512 memory=512 MiB is not valid/,
-      ],
-      ["no container", { container: undefined }, /test\/job: container: the job needs a container/],
-      [
-        "a task definition and a container",
-        {
-          taskDefinition: {
-            taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/x:1",
-            executionRoleArn: "arn:aws:iam::123456789012:role/x",
-          },
-        },
-        /test\/job: container: give either taskDefinition or the task's own settings/,
-      ],
-      [
-        "an existing log group and a retention for a new one",
-        {
-          logGroupName: undefined,
-          logRetentionDays: 30,
-          logGroup: {
-            logGroupName: "/x",
-            logGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/x",
-          },
-        },
-        /test\/job: logRetentionDays: it configures a log group made here, but logGroup names an existing one/,
       ],
       [
         "ARM64 on platform 1.3.0",
-        { platformVersion: "1.3.0", cpuArchitecture: "ARM64" },
-        /test\/job: platformVersion: '1.3.0' does not support cpuArchitecture ARM64: use '1.4.0' or 'LATEST'/,
+        {
+          placement: { ...BOOK_JOB.placement, platformVersion: "1.3.0" },
+          task: { ...BOOK_TASK, cpuArchitecture: "ARM64" },
+        },
+        /test\/job: placement.platformVersion: '1.3.0' does not support task.cpuArchitecture ARM64: use '1.4.0' or 'LATEST'/,
       ],
       [
         "8 vCPU on platform 1.3.0",
-        { platformVersion: "1.3.0", cpu: 8192, memoryMiB: 16384 },
-        /'1.3.0' does not support cpu 8192/,
+        {
+          placement: { ...BOOK_JOB.placement, platformVersion: "1.3.0" },
+          task: { ...BOOK_TASK, cpu: 8192, memoryMiB: 16384 },
+        },
+        /'1.3.0' does not support task.cpu 8192/,
       ],
       [
         "ephemeral storage on platform 1.3.0",
-        { platformVersion: "1.3.0", ephemeralStorageGiB: 30 },
-        /'1.3.0' does not support ephemeralStorageGiB/,
+        {
+          placement: { ...BOOK_JOB.placement, platformVersion: "1.3.0" },
+          task: { ...BOOK_TASK, ephemeralStorageGiB: 30 },
+        },
+        /'1.3.0' does not support task.ephemeralStorageGiB/,
       ],
-      ["no subnets", { subnetIds: [] }, /test\/job\/Target: subnetIds: it is empty/],
+      [
+        "a platform version that is not one",
+        { placement: { ...BOOK_JOB.placement, platformVersion: "latest" } },
+        /test\/job: placement.platformVersion: 'latest' is not a Fargate platform version/,
+      ],
+      [
+        "no subnets",
+        { placement: { ...BOOK_JOB.placement, subnetIds: [] } },
+        /test\/job: placement.subnetIds: it is empty/,
+      ],
+      [
+        "a task count of 11",
+        { launch: { taskCount: 11 }, runnerParameterPrefix: false },
+        /test\/job: launch.taskCount: 11 is not valid: it must be a whole number from 1 to 10/,
+      ],
+      [
+        "the tag the runner puts on its tasks",
+        { tags: { BatchJob: "other" } },
+        /test\/job: tags: 'BatchJob' is set by the job itself/,
+      ],
+      [
+        "the tag made from safeToRerun",
+        { tags: { SafeToRerun: "true" } },
+        /test\/job: tags: 'SafeToRerun' is set by the job itself/,
+      ],
     ])("%s", (_, overrides, message) => {
-      expect(() => new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, ...overrides })).toThrow(
+      expect(() => new BatchJob(emptyStack(), "job", { ...BOOK_JOB, ...overrides })).toThrow(
         message,
       );
     });
 
     it("accepts the book's platform 1.3.0 for a job that needs nothing newer", () => {
       expect(
-        () => new ScheduledJob(emptyStack(), "job", { ...BOOK_JOB, platformVersion: "1.3.0" }),
+        () => new BatchJob(emptyStack(), "job", withPlacement({ platformVersion: "1.3.0" })),
       ).not.toThrow();
+    });
+  });
+
+  // What the types refuse is no longer checked when the job is made; tsc (npm test) checks it.
+  describe("refuses by its type, not at synth time", () => {
+    it("a job without a container", () => {
+      // @ts-expect-error: task.container is required
+      const props: BatchJobProps = { ...BOOK_JOB, task: { cpu: 256 } };
+      expect(() => new BatchJob(emptyStack(), "job", props)).toThrow();
+    });
+
+    it("a job without a task or an existing task definition", () => {
+      // @ts-expect-error: a job has task or existingTaskDefinition
+      const props: BatchJobProps = { jobName: "example-batch", placement: BOOK_JOB.placement };
+      expect(() => new BatchJob(emptyStack(), "job", props)).toThrow();
+    });
+
+    it("an existing task definition and a task", () => {
+      // @ts-expect-error: a job has task or existingTaskDefinition, not both
+      const props: BatchJobProps = { ...LEGACY_JOB, task: BOOK_TASK };
+      // Not checked again: the existing task definition is run, and no task definition is made.
+      expect(resourcesOf(jobJsonOf(props), "aws_ecs_task_definition")).toEqual({});
+    });
+
+    it("an existing log group and options of a log group made here", () => {
+      const props: BatchJobProps = withTask({
+        logs: {
+          existingLogGroup: {
+            logGroupName: "/x",
+            logGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/x",
+          },
+          // @ts-expect-error: retentionDays configures a log group made here
+          retentionDays: 30,
+        },
+      });
+      // Not checked again: the existing group is used and none is made.
+      expect(resourcesOf(jobJsonOf(props), "aws_cloudwatch_log_group")).toEqual({});
     });
   });
 });

@@ -1,13 +1,13 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
-import { renderPolicyDocument, runnerPolicy, ScheduledJob } from "../../../modules";
+import { BatchJob, renderPolicyDocument, runnerPolicy } from "../../../modules";
 import { ParsedStatement, statementsOf, synthesize } from "../../synth";
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 const SUBNETS = ["subnet-0123456789abcdef0"];
 
 /** The runner policy of the jobs `build` makes, as synthesized. */
-function policyOf(build: (scope: Construct) => ScheduledJob[]): ParsedStatement[] {
+function policyOf(build: (scope: Construct) => BatchJob[]): ParsedStatement[] {
   const { json } = synthesize((scope) => {
     const jobs = build(scope);
     new IamPolicy(scope, "Runner", {
@@ -20,13 +20,11 @@ function policyOf(build: (scope: Construct) => ScheduledJob[]): ParsedStatement[
   return statementsOf(policy);
 }
 
-const job = (scope: Construct, jobName: string, extra: object = {}) =>
-  new ScheduledJob(scope, jobName, {
+const job = (scope: Construct, jobName: string, task: object = {}, clusterArn = CLUSTER) =>
+  new BatchJob(scope, jobName, {
     jobName,
-    clusterArn: CLUSTER,
-    subnetIds: SUBNETS,
-    container: { image: "alpine:3.20" },
-    ...extra,
+    placement: { clusterArn, subnetIds: SUBNETS },
+    task: { container: { image: "alpine:3.20" }, ...task },
   });
 
 describe("runnerPolicy", () => {
@@ -43,12 +41,12 @@ describe("runnerPolicy", () => {
   it("has exactly the statements the runner needs", () => {
     expect(statements.map((s) => s.Sid)).toEqual([
       "ReadJobParameters",
-      "RunTheJobs",
+      "RunTheJobsTasks",
+      "PassTheJobsRolesToEcsTasks",
+      "TagTasksAtLaunch",
       "WatchTheJobsTasks",
       "StopTheTasksItStarted",
-      "TagTasksAtLaunch",
       "FindTheJobContainer",
-      "PassTheJobsRolesToEcsTasks",
       "ReadJobLogs",
     ]);
   });
@@ -65,12 +63,12 @@ describe("runnerPolicy", () => {
   });
 
   it("runs every revision of the jobs' families, in their cluster only", () => {
-    expect(bySid("RunTheJobs")).toMatchObject({
+    expect(bySid("RunTheJobsTasks")).toMatchObject({
       Action: ["ecs:RunTask"],
-      Condition: { ArnEquals: { "ecs:cluster": [CLUSTER] } },
+      Condition: { ArnEquals: { "ecs:cluster": CLUSTER } },
     });
-    expect(bySid("RunTheJobs").Resource).toHaveLength(2);
-    for (const resource of bySid("RunTheJobs").Resource) {
+    expect(bySid("RunTheJobsTasks").Resource).toHaveLength(2);
+    for (const resource of bySid("RunTheJobsTasks").Resource) {
       expect(resource).toMatch(
         /^\$\{aws_ecs_task_definition\.(extract|load)_TaskDefinition_[0-9A-F]{8}\.arn_without_revision\}:\*$/,
       );
@@ -126,13 +124,31 @@ describe("runnerPolicy", () => {
     }
   });
 
+  it("runs, watches and stops the jobs of two clusters in those clusters only", () => {
+    const reports = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/reports";
+    const statements = policyOf((scope) => [
+      job(scope, "extract"),
+      job(scope, "report", {}, reports),
+    ]);
+    const sid = (name: string) => statements.find((s) => s.Sid === name)!;
+    expect(sid("RunTheJobsTasks").Condition).toEqual({
+      ArnEquals: { "ecs:cluster": [CLUSTER, reports] },
+    });
+    const tasks = [
+      "arn:aws:ecs:ap-northeast-1:123456789012:task/batch/*",
+      "arn:aws:ecs:ap-northeast-1:123456789012:task/reports/*",
+    ];
+    for (const name of ["TagTasksAtLaunch", "WatchTheJobsTasks", "StopTheTasksItStarted"]) {
+      expect(sid(name).Resource).toEqual(tasks);
+    }
+  });
+
   it("leaves out parameters and logs a job does not have", () => {
     const statements = policyOf((scope) => [
-      new ScheduledJob(scope, "legacy", {
+      new BatchJob(scope, "legacy", {
         jobName: "legacy",
-        clusterArn: CLUSTER,
-        subnetIds: SUBNETS,
-        taskDefinition: {
+        placement: { clusterArn: CLUSTER, subnetIds: SUBNETS },
+        existingTaskDefinition: {
           taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/legacy:3",
           executionRoleArn: "arn:aws:iam::123456789012:role/legacy-execution",
         },

@@ -1,6 +1,11 @@
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { TerraformVariable } from "cdktf";
-import { BatchTaskDefinition, BatchTaskDefinitionProps } from "../../../modules";
+import {
+  BatchTaskDefinition,
+  BatchTaskDefinitionProps,
+  describeFargateTaskSizes,
+  FARGATE_TASK_SIZE_PAIRS,
+} from "../../../modules";
 import { emptyStack, onlyResource, synthesize } from "../../synth";
 
 const EXECUTION_ROLE = "arn:aws:iam::123456789012:role/example-batch-execution";
@@ -155,5 +160,60 @@ describe("BatchTaskDefinition", () => {
     expect(
       () => new BatchTaskDefinition(stack, "Task", { ...BOOK_TASK, cpu, memoryMiB: 3 }),
     ).not.toThrow();
+  });
+
+  describe("a size known only at apply time", () => {
+    /** The task definition with cpu and/or memory given as Terraform number variables. */
+    function sizedByVariables(variables: ("cpu" | "memory")[]): Record<string, unknown> {
+      const { json } = synthesize((scope) => {
+        const variable = (name: "cpu" | "memory") =>
+          variables.includes(name)
+            ? new TerraformVariable(scope, name, { type: "number" }).numberValue
+            : undefined;
+        new BatchTaskDefinition(scope, "Task", {
+          ...BOOK_TASK,
+          cpu: variable("cpu"),
+          memoryMiB: variable("memory"),
+        });
+      });
+      return onlyResource(json, "aws_ecs_task_definition");
+    }
+
+    /** The precondition Terraform checks before it plans the task definition. */
+    const precondition = (cpu: string, memory: string) => ({
+      precondition: [
+        {
+          condition: `\${contains([${FARGATE_TASK_SIZE_PAIRS.map((pair) => `"${pair}"`).join(", ")}], format("%d/%d", ${cpu}, ${memory}))}`,
+          error_message: `The cpu and memory must form a Fargate task size: ${describeFargateTaskSizes()}.`,
+        },
+      ],
+    });
+
+    it.each<[string, ("cpu" | "memory")[], string, string]>([
+      ["cpu", ["cpu"], "var.cpu", "512"],
+      ["memory", ["memory"], "256", "var.memory"],
+      ["cpu and memory", ["cpu", "memory"], "var.cpu", "var.memory"],
+    ])(
+      "is checked by Terraform when %s is a variable: cpu/memory must be a Fargate pair",
+      (_, variables, cpu, memory) => {
+        const task = sizedByVariables(variables);
+        expect(task.lifecycle).toEqual(precondition(cpu, memory));
+      },
+    );
+
+    it("names every Fargate size in the precondition's message", () => {
+      const [check] = (
+        sizedByVariables(["cpu"]).lifecycle as { precondition: { error_message: string }[] }
+      ).precondition;
+      expect(check.error_message).toContain("cpu 256 takes memory 512, 1024 or 2048");
+      expect(check.error_message).toContain("cpu 16384 takes memory 32768-122880 in steps of 8192");
+    });
+
+    it("adds no precondition when cpu and memory are literals, which synth checks", () => {
+      expect(taskDefinitionOf({ ...BOOK_TASK, cpu: 1024, memoryMiB: 2048 })).not.toHaveProperty(
+        "lifecycle",
+      );
+      expect(taskDefinitionOf(BOOK_TASK)).not.toHaveProperty("lifecycle");
+    });
   });
 });

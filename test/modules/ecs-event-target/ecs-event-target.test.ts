@@ -1,19 +1,30 @@
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { TerraformVariable } from "cdktf";
-import { EcsEventTarget, EcsEventTargetProps } from "../../../modules";
+import { EcsEventTarget, EcsEventTargetProps, JobRun } from "../../../modules";
 import { emptyStack, onlyResource, synthesize } from "../../synth";
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 const TASK_DEFINITION = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/example-batch:3";
 const ROLE = "arn:aws:iam::123456789012:role/example-batch-events";
 
+const BOOK_RUN: JobRun = {
+  taskDefinitionArn: TASK_DEFINITION,
+  placement: { clusterArn: CLUSTER, subnetIds: ["subnet-0123456789abcdef0"] },
+};
+
 const BOOK_TARGET: EcsEventTargetProps = {
   ruleName: "example-batch",
-  clusterArn: CLUSTER,
-  taskDefinitionArn: TASK_DEFINITION,
   roleArn: ROLE,
-  subnetIds: ["subnet-0123456789abcdef0"],
+  run: BOOK_RUN,
 };
+
+/** The book's run with other placement and launch settings. */
+function runWith(
+  placement: Partial<JobRun["placement"]>,
+  launch: JobRun["launch"] = undefined,
+): JobRun {
+  return { ...BOOK_RUN, placement: { ...BOOK_RUN.placement, ...placement }, launch };
+}
 
 function targetOf(props: EcsEventTargetProps): Record<string, unknown> {
   const { json } = synthesize((scope) => new EcsEventTarget(scope, "Target", props));
@@ -63,12 +74,14 @@ describe("EcsEventTarget", () => {
     const target = targetOf({
       ...BOOK_TARGET,
       targetId: "nightly",
-      platformVersion: "1.3.0",
-      taskCount: 2,
-      securityGroupIds: ["sg-0123456789abcdef0"],
-      assignPublicIp: true,
-      propagateTags: false,
-      enableEcsManagedTags: false,
+      run: runWith(
+        {
+          platformVersion: "1.3.0",
+          securityGroupIds: ["sg-0123456789abcdef0"],
+          assignPublicIp: true,
+        },
+        { taskCount: 2, propagateTags: false, enableEcsManagedTags: false },
+      ),
       retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
       deadLetterQueueArn: "arn:aws:sqs:ap-northeast-1:123456789012:batch-dlq",
     });
@@ -103,18 +116,26 @@ describe("EcsEventTarget", () => {
   });
 
   it.each<[string, Partial<EcsEventTargetProps>, RegExp]>([
-    ["no subnets", { subnetIds: [] }, /test\/Target: subnetIds: it is empty/],
+    [
+      "no subnets",
+      { run: runWith({ subnetIds: [] }) },
+      /test\/Target: run.placement.subnetIds: it is empty/,
+    ],
     [
       "a platform version that is not one",
-      { platformVersion: "latest" },
-      /test\/Target: platformVersion: 'latest' is not a Fargate platform version/,
+      { run: runWith({ platformVersion: "latest" }) },
+      /test\/Target: run.placement.platformVersion: 'latest' is not a Fargate platform version/,
     ],
     [
       "a task count of 0",
-      { taskCount: 0 },
-      /test\/Target: taskCount: 0 is not valid: it must be a whole number from 1 to 10/,
+      { run: runWith({}, { taskCount: 0 }) },
+      /test\/Target: run.launch.taskCount: 0 is not valid: it must be a whole number from 1 to 10/,
     ],
-    ["a task count of 11", { taskCount: 11 }, /taskCount: 11 is not valid/],
+    [
+      "a task count of 11",
+      { run: runWith({}, { taskCount: 11 }) },
+      /run.launch.taskCount: 11 is not valid/,
+    ],
     [
       "186 retry attempts",
       { retryPolicy: { maximumRetryAttempts: 186 } },

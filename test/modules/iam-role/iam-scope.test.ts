@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { IamRole, IamScope, ScheduledJob } from "../../../modules";
+import { BatchJob, IamRole, IamScope } from "../../../modules";
 import { emptyStack, resourcesOf, synthesize } from "../../synth";
 
 const BOUNDARY = "arn:aws:iam::123456789012:policy/ecs-batch-release/prod-permissions-boundary";
@@ -46,15 +46,17 @@ describe("IamScope", () => {
     });
   });
 
-  it("gives the roles of a library construct the boundary too, e.g. a ScheduledJob's", () => {
+  it("gives the roles of a library construct the boundary too, e.g. a BatchJob's", () => {
     const { json } = synthesize((scope) => {
       IamScope.of(scope).apply({ namePrefix: "prod-", permissionsBoundaryArn: BOUNDARY });
-      new ScheduledJob(scope, "job", {
+      new BatchJob(scope, "job", {
         jobName: "report",
-        scheduleExpression: "rate(1 hour)",
-        clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
-        subnetIds: ["subnet-0123456789abcdef0"],
-        container: { image: "alpine:3.20" },
+        schedule: "rate(1 hour)",
+        placement: {
+          clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
+          subnetIds: ["subnet-0123456789abcdef0"],
+        },
+        task: { container: { image: "alpine:3.20" } },
       });
     });
     const roles = Object.values(resourcesOf(json, "aws_iam_role"));
@@ -111,11 +113,13 @@ describe("IamScope", () => {
     IamScope.of(stack).apply({ namePrefix: "production-" });
     expect(
       () =>
-        new ScheduledJob(stack, "job", {
+        new BatchJob(stack, "job", {
           jobName: "a".repeat(45),
-          clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
-          subnetIds: ["subnet-0123456789abcdef0"],
-          container: { image: "alpine:3.20" },
+          placement: {
+            clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
+            subnetIds: ["subnet-0123456789abcdef0"],
+          },
+          task: { container: { image: "alpine:3.20" } },
         }),
     ).toThrow(/test\/job: jobName: IAM role name 'production-a+-execution' has 66 characters/);
   });

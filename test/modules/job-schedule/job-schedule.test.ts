@@ -1,7 +1,13 @@
 import { Construct } from "constructs";
 import { PolicyStatement } from "../../../modules/iam-role";
-import { addJobSchedule, JobSchedule, JobScheduleProps } from "../../../modules/job-schedule";
-import { ScheduledJob } from "../../../modules/scheduled-job";
+import { BatchJob } from "../../../modules/batch-job";
+import {
+  addJobSchedule,
+  JobSchedule,
+  JobScheduleProps,
+  ScheduleOptions,
+  SchedulerScheduleOptions,
+} from "../../../modules/job-schedule";
 import {
   emptyStack,
   onlyResource,
@@ -55,20 +61,34 @@ const RENDERED_START_PERMISSIONS = [
   },
 ];
 
+const EXPRESSION = "cron(0 18 * * ? *)";
+
 const ECS_SCHEDULE: JobScheduleProps = {
   name: "nightly",
   description: "nightly load",
-  scheduleExpression: "cron(0 18 * * ? *)",
+  schedule: EXPRESSION,
   target: {
     ecsTask: {
-      clusterArn: CLUSTER,
       taskDefinitionArn: TASK_DEFINITION,
-      subnetIds: ["subnet-0123456789abcdef0"],
-      securityGroupIds: ["sg-0123456789abcdef0"],
+      placement: {
+        clusterArn: CLUSTER,
+        subnetIds: ["subnet-0123456789abcdef0"],
+        securityGroupIds: ["sg-0123456789abcdef0"],
+      },
     },
   },
   startPermissions: START_PERMISSIONS,
 };
+
+/** The nightly expression on a rule, with other options. */
+const onRule = (options: Omit<ScheduleOptions, "expression">) => ({
+  schedule: { rule: { expression: EXPRESSION, ...options } },
+});
+
+/** The nightly expression on Scheduler, with its options. */
+const onScheduler = (options: Partial<SchedulerScheduleOptions>) => ({
+  schedule: { scheduler: { expression: EXPRESSION, ...options } },
+});
 
 const TOKYO_SCHEDULER = {
   timeZone: "Asia/Tokyo",
@@ -101,7 +121,7 @@ const QUEUE_ARN = ref("aws_sqs_queue", "nightly/DeadLetterQueue", "arn");
 const resourceTypes = (json: TerraformJson) => Object.keys(json.resource ?? {}).sort();
 
 describe("addJobSchedule", () => {
-  describe("on an EventBridge rule (the default)", () => {
+  describe("on an EventBridge rule (an expression alone)", () => {
     const { json, schedule } = scheduled();
 
     it("makes a rule, its target, an events role and a dead-letter queue", () => {
@@ -180,11 +200,19 @@ describe("addJobSchedule", () => {
     });
   });
 
+  it("reads an expression alone as a rule with the defaults", () => {
+    const alone = scheduled().json;
+    const explicit = scheduled({ schedule: { rule: { expression: EXPRESSION } } }).json;
+    expect(explicit).toEqual(alone);
+  });
+
   it("passes enabled and the retry policy to the rule and its target", () => {
-    const { json } = scheduled({
-      enabled: false,
-      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 600 },
-    });
+    const { json } = scheduled(
+      onRule({
+        enabled: false,
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 600 },
+      }),
+    );
     expect(onlyResource(json, "aws_cloudwatch_event_rule").state).toBe("DISABLED");
     expect(onlyResource(json, "aws_cloudwatch_event_target").retry_policy).toEqual({
       maximum_retry_attempts: 3,
@@ -202,7 +230,7 @@ describe("addJobSchedule", () => {
   });
 
   it("makes no queue with deadLetterQueue false", () => {
-    const { json, schedule } = scheduled({ deadLetterQueue: false });
+    const { json, schedule } = scheduled(onRule({ deadLetterQueue: false }));
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
     expect(schedule.deadLetterQueueArn).toBeUndefined();
     expect(onlyResource(json, "aws_cloudwatch_event_target")).not.toHaveProperty(
@@ -211,7 +239,7 @@ describe("addJobSchedule", () => {
   });
 
   it("sends to a given queue and makes none", () => {
-    const { json, schedule } = scheduled({ deadLetterQueueArn: QUEUE });
+    const { json, schedule } = scheduled(onRule({ deadLetterQueue: { queueArn: QUEUE } }));
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
     expect(resourcesOf(json, "aws_sqs_queue_policy")).toEqual({});
     expect(schedule.deadLetterQueueArn).toBe(QUEUE);
@@ -249,7 +277,7 @@ describe("addJobSchedule", () => {
         scheduled({
           target: { stateMachineArn: STATE_MACHINE, input: '{"skipJobs":["extract"]}' },
           startPermissions: [startExecution],
-          retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeSeconds: 900 },
+          ...onRule({ retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeSeconds: 900 } }),
         }).json,
         "aws_cloudwatch_event_target",
       );
@@ -273,10 +301,12 @@ describe("addJobSchedule", () => {
   });
 
   describe("on EventBridge Scheduler", () => {
-    const { json, schedule } = scheduled({
-      scheduler: TOKYO_SCHEDULER,
-      retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeSeconds: 7200 },
-    });
+    const { json, schedule } = scheduled(
+      onScheduler({
+        ...TOKYO_SCHEDULER,
+        retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeSeconds: 7200 },
+      }),
+    );
     const resource = onlyResource(json, "aws_scheduler_schedule");
     const target = resource.target as Record<string, unknown>;
 
@@ -385,7 +415,7 @@ describe("addJobSchedule", () => {
   });
 
   it("names the default schedule group in the role's trust when none is given", () => {
-    const { json } = scheduled({ scheduler: { timeZone: "Asia/Tokyo" } });
+    const { json } = scheduled(onScheduler({ timeZone: "Asia/Tokyo" }));
     const trust = JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy as string);
     expect(trust.Statement[0].Condition.ArnEquals["aws:SourceArn"]).toBe(
       `arn:${PARTITION}:scheduler:${REGION}:${ACCOUNT}:schedule-group/default`,
@@ -396,17 +426,16 @@ describe("addJobSchedule", () => {
   });
 
   it("lets the scheduler role send only to a given queue", () => {
-    const { json } = scheduled({
-      scheduler: { timeZone: "Asia/Tokyo" },
-      deadLetterQueueArn: QUEUE,
-    });
+    const { json } = scheduled(
+      onScheduler({ timeZone: "Asia/Tokyo", deadLetterQueue: { queueArn: QUEUE } }),
+    );
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual({});
     const statements = statementsOf(onlyResource(json, "aws_iam_policy").policy);
     expect(statements.find((s) => s.Action.includes("sqs:SendMessage"))?.Resource).toEqual([QUEUE]);
   });
 
   it("gives the scheduler role no queue permission without a queue", () => {
-    const { json } = scheduled({ scheduler: { timeZone: "Asia/Tokyo" }, deadLetterQueue: false });
+    const { json } = scheduled(onScheduler({ timeZone: "Asia/Tokyo", deadLetterQueue: false }));
     expect(statementsOf(onlyResource(json, "aws_iam_policy").policy)).toEqual(
       RENDERED_START_PERMISSIONS,
     );
@@ -418,7 +447,7 @@ describe("addJobSchedule", () => {
 
   it("starts a state machine from Scheduler with input {}", () => {
     const { json } = scheduled({
-      scheduler: { timeZone: "Asia/Tokyo" },
+      ...onScheduler({ timeZone: "Asia/Tokyo" }),
       target: { stateMachineArn: STATE_MACHINE },
     });
     expect(onlyResource(json, "aws_scheduler_schedule").target).toMatchObject({
@@ -430,10 +459,9 @@ describe("addJobSchedule", () => {
   describe("a one-time at(...) schedule", () => {
     const at = "at(2026-12-24T03:00:00)";
 
-    it("is accepted with scheduler", () => {
+    it("is accepted on Scheduler", () => {
       const { json } = scheduled({
-        scheduleExpression: at,
-        scheduler: { timeZone: "Asia/Tokyo" },
+        schedule: { scheduler: { expression: at, timeZone: "Asia/Tokyo" } },
       });
       expect(onlyResource(json, "aws_scheduler_schedule")).toMatchObject({
         schedule_expression: at,
@@ -441,36 +469,67 @@ describe("addJobSchedule", () => {
       });
     });
 
-    it("is refused on a rule, which cannot run it", () => {
-      expect(() => addToEmptyStack({ scheduleExpression: at })).toThrow(
-        "test/nightly: scheduleExpression: 'at(2026-12-24T03:00:00)' is a one-time schedule, which only EventBridge Scheduler runs: set scheduler",
+    it.each([
+      ["alone", at],
+      ["on a rule", { rule: { expression: at } }],
+    ])("is refused %s, which cannot run it", (_, schedule) => {
+      expect(() => addToEmptyStack({ schedule })).toThrow(
+        "test/nightly: schedule.rule.expression: 'at(2026-12-24T03:00:00)' is a one-time schedule, which only EventBridge Scheduler runs: use schedule: { scheduler: { expression, timeZone } }",
       );
     });
   });
 
-  it("refuses deadLetterQueue true together with deadLetterQueueArn", () => {
-    expect(() => addToEmptyStack({ deadLetterQueue: true, deadLetterQueueArn: QUEUE })).toThrow(
-      "test/nightly: deadLetterQueue: give either deadLetterQueue (a queue made here) or deadLetterQueueArn (an existing queue), not both",
-    );
-    expect(() => addToEmptyStack({ deadLetterQueue: true })).not.toThrow();
+  it("makes a queue with deadLetterQueue true, as by default", () => {
+    const { json, schedule } = scheduled(onRule({ deadLetterQueue: true }));
+    expect(onlyResource(json, "aws_sqs_queue").name).toBe("nightly-dlq");
+    expect(schedule.deadLetterQueue).toBeDefined();
+    expect(onlyResource(json, "aws_cloudwatch_event_target").dead_letter_config).toEqual({
+      arn: expect.stringMatching(QUEUE_ARN),
+    });
+  });
+
+  describe("refuses by its type what it no longer checks at synth time", () => {
+    it("a queue made here and an existing one at once", () => {
+      const both: JobScheduleProps = {
+        ...ECS_SCHEDULE,
+        schedule: {
+          rule: {
+            expression: EXPRESSION,
+            deadLetterQueue: true,
+            // @ts-expect-error: deadLetterQueue is true, false or { queueArn }
+            deadLetterQueueArn: QUEUE,
+          },
+        },
+      };
+      // The existing queue is not read: the one made here is used.
+      expect(addToEmptyStack(both).deadLetterQueue).toBeDefined();
+    });
+
+    it("a rule and a Scheduler schedule at once", () => {
+      const both: JobScheduleProps = {
+        ...ECS_SCHEDULE,
+        // @ts-expect-error: a schedule is on a rule or on Scheduler
+        schedule: { rule: { expression: EXPRESSION }, scheduler: { expression: EXPRESSION } },
+      };
+      // Not checked again: the Scheduler schedule is what it would make.
+      expect(addToEmptyStack(both).kind).toBe("scheduler");
+    });
   });
 });
 
-describe("a ScheduledJob's schedule", () => {
+describe("a BatchJob's schedule", () => {
   const job = {
     jobName: "nightly",
-    clusterArn: CLUSTER,
-    subnetIds: ["subnet-0123456789abcdef0"],
-    container: { image: "alpine:3.20" },
+    placement: { clusterArn: CLUSTER, subnetIds: ["subnet-0123456789abcdef0"] },
+    task: { container: { image: "alpine:3.20" } },
   };
 
   it("is added under the job, so its addresses stay those of the job", () => {
     const { json } = synthesize(
       (scope) =>
-        new ScheduledJob(scope, "job", {
+        new BatchJob(scope, "job", {
           ...job,
-          scheduleExpression: "cron(0 3 * * ? *)",
-          scheduler: { timeZone: "Asia/Tokyo" },
+          schedule: { scheduler: { expression: "cron(0 3 * * ? *)", timeZone: "Asia/Tokyo" } },
         }),
     );
     expect(resourceAt(json, "aws_scheduler_schedule", "job/Schedule").name).toBe("nightly");
@@ -485,13 +544,15 @@ describe("a ScheduledJob's schedule", () => {
     );
   });
 
-  it("refuses at(...) on a job without scheduler, naming the job", () => {
+  it("refuses at(...) on a job's rule, naming the job", () => {
     expect(
       () =>
-        new ScheduledJob(emptyStack(), "job", {
+        new BatchJob(emptyStack(), "job", {
           ...job,
-          scheduleExpression: "at(2026-12-24T03:00:00)",
+          schedule: "at(2026-12-24T03:00:00)",
         }),
-    ).toThrow("test/job: scheduleExpression: 'at(2026-12-24T03:00:00)' is a one-time schedule");
+    ).toThrow(
+      "test/job: schedule.rule.expression: 'at(2026-12-24T03:00:00)' is a one-time schedule",
+    );
   });
 });

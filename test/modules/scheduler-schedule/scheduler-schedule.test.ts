@@ -1,5 +1,6 @@
 import { SchedulerSchedule as SchedulerScheduleResource } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { TerraformVariable } from "cdktf";
+import { EcsEventTarget, JobRun } from "../../../modules";
 import { SchedulerSchedule, SchedulerScheduleProps } from "../../../modules/scheduler-schedule";
 import { emptyStack, onlyResource, synthesize } from "../../synth";
 
@@ -10,19 +11,37 @@ const STATE_MACHINE = "arn:aws:states:ap-northeast-1:123456789012:stateMachine:e
 const DLQ = "arn:aws:sqs:ap-northeast-1:123456789012:example-batch-dlq";
 const SUBNET = "subnet-0123456789abcdef0";
 
+const RUN: JobRun = {
+  taskDefinitionArn: TASK_DEFINITION,
+  placement: { clusterArn: CLUSTER, subnetIds: [SUBNET] },
+};
+
 const ECS_SCHEDULE: SchedulerScheduleProps = {
   name: "example-batch",
   scheduleExpression: "cron(0 3 * * ? *)",
   roleArn: ROLE,
-  ecsTask: { clusterArn: CLUSTER, taskDefinitionArn: TASK_DEFINITION, subnetIds: [SUBNET] },
+  target: { ecsTask: RUN },
 };
 
 const STATE_MACHINE_SCHEDULE: SchedulerScheduleProps = {
   name: "example-workflow",
   scheduleExpression: "rate(1 day)",
   roleArn: ROLE,
-  stateMachineArn: STATE_MACHINE,
+  target: { stateMachineArn: STATE_MACHINE },
 };
+
+/** An ECS task target: the run with other placement and launch settings. */
+function ecsTaskWith(
+  placement: Partial<JobRun["placement"]>,
+  launch: JobRun["launch"] = undefined,
+): SchedulerScheduleProps["target"] {
+  return { ecsTask: { ...RUN, placement: { ...RUN.placement, ...placement }, launch } };
+}
+
+/** A state machine target with other settings. */
+function stateMachineWith(target: { stateMachineArn?: string; input?: string }) {
+  return { target: { stateMachineArn: STATE_MACHINE, ...target } };
+}
 
 function scheduleOf(props: SchedulerScheduleProps): Record<string, unknown> {
   const { json } = synthesize((scope) => new SchedulerSchedule(scope, "Schedule", props));
@@ -66,18 +85,35 @@ describe("SchedulerSchedule", () => {
     });
   });
 
+  it("renders the ECS parameters of a run exactly as a rule's EcsEventTarget does", () => {
+    const run = ecsTaskWith(
+      { securityGroupIds: ["sg-0123456789abcdef0"], platformVersion: "1.4.0" },
+      { taskCount: 3, propagateTags: false },
+    ).ecsTask!;
+    const { json } = synthesize((scope) => {
+      new SchedulerSchedule(scope, "Schedule", { ...ECS_SCHEDULE, target: { ecsTask: run } });
+      new EcsEventTarget(scope, "Target", { ruleName: "example-batch", roleArn: ROLE, run });
+    });
+    const schedulerTarget = onlyResource(json, "aws_scheduler_schedule").target as Record<
+      string,
+      unknown
+    >;
+    const ruleTarget = onlyResource(json, "aws_cloudwatch_event_target");
+    expect(schedulerTarget.arn).toBe(ruleTarget.arn);
+    expect(schedulerTarget.ecs_parameters).toEqual(ruleTarget.ecs_target);
+  });
+
   it("takes every ECS run option, a retry policy and a dead-letter queue", () => {
     const target = targetOf({
       ...ECS_SCHEDULE,
-      ecsTask: {
-        ...ECS_SCHEDULE.ecsTask!,
-        securityGroupIds: ["sg-0123456789abcdef0"],
-        assignPublicIp: true,
-        platformVersion: "1.4.0",
-        taskCount: 10,
-        propagateTags: false,
-        enableEcsManagedTags: false,
-      },
+      target: ecsTaskWith(
+        {
+          securityGroupIds: ["sg-0123456789abcdef0"],
+          assignPublicIp: true,
+          platformVersion: "1.4.0",
+        },
+        { taskCount: 10, propagateTags: false, enableEcsManagedTags: false },
+      ),
       retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 86400 },
       deadLetterQueueArn: DLQ,
     });
@@ -112,7 +148,9 @@ describe("SchedulerSchedule", () => {
 
   it("passes the given input to the state machine", () => {
     const input = JSON.stringify({ mode: "full" });
-    expect(targetOf({ ...STATE_MACHINE_SCHEDULE, input }).input).toBe(input);
+    expect(targetOf({ ...STATE_MACHINE_SCHEDULE, ...stateMachineWith({ input }) }).input).toBe(
+      input,
+    );
   });
 
   it("reads the expression in the given time zone and group, with a description", () => {
@@ -218,9 +256,9 @@ describe("SchedulerSchedule", () => {
   });
 
   it.each<[string, Partial<SchedulerScheduleProps>]>([
-    ["a state machine version", { stateMachineArn: `${STATE_MACHINE}:3` }],
-    ["a state machine alias", { stateMachineArn: `${STATE_MACHINE}:prod` }],
-    ["JSON input", { input: '{"mode":"full"}' }],
+    ["a state machine version", stateMachineWith({ stateMachineArn: `${STATE_MACHINE}:3` })],
+    ["a state machine alias", stateMachineWith({ stateMachineArn: `${STATE_MACHINE}:prod` })],
+    ["JSON input", stateMachineWith({ input: '{"mode":"full"}' })],
   ])("accepts %s as a state machine target", (_, overrides) => {
     expect(
       () =>
@@ -299,38 +337,23 @@ describe("SchedulerSchedule", () => {
     ],
     [
       "no subnets",
-      { ecsTask: { ...ECS_SCHEDULE.ecsTask!, subnetIds: [] } },
-      /test\/Schedule: ecsTask.subnetIds: it is empty/,
+      { target: ecsTaskWith({ subnetIds: [] }) },
+      /test\/Schedule: target.ecsTask.placement.subnetIds: it is empty/,
     ],
     [
       "a task count of 0",
-      { ecsTask: { ...ECS_SCHEDULE.ecsTask!, taskCount: 0 } },
-      /test\/Schedule: ecsTask.taskCount: 0 is not valid: it must be a whole number from 1 to 10/,
+      { target: ecsTaskWith({}, { taskCount: 0 }) },
+      /test\/Schedule: target.ecsTask.launch.taskCount: 0 is not valid: it must be a whole number from 1 to 10/,
     ],
     [
       "a task count of 11",
-      { ecsTask: { ...ECS_SCHEDULE.ecsTask!, taskCount: 11 } },
-      /ecsTask.taskCount: 11 is not valid/,
+      { target: ecsTaskWith({}, { taskCount: 11 }) },
+      /target.ecsTask.launch.taskCount: 11 is not valid/,
     ],
     [
       "a platform version that is not one",
-      { ecsTask: { ...ECS_SCHEDULE.ecsTask!, platformVersion: "latest" } },
-      /test\/Schedule: ecsTask.platformVersion: 'latest' is not a Fargate platform version/,
-    ],
-    [
-      "both an ECS task and a state machine",
-      { stateMachineArn: STATE_MACHINE },
-      /test\/Schedule: stateMachineArn: give either ecsTask or stateMachineArn, not both/,
-    ],
-    [
-      "no target",
-      { ecsTask: undefined },
-      /test\/Schedule: ecsTask: the schedule needs a target: give ecsTask or stateMachineArn/,
-    ],
-    [
-      "input for an ECS task",
-      { input: "{}" },
-      /test\/Schedule: input: it is passed to a state machine target only/,
+      { target: ecsTaskWith({ platformVersion: "latest" }) },
+      /test\/Schedule: target.ecsTask.placement.platformVersion: 'latest' is not a Fargate platform version/,
     ],
     [
       "a start date without a zone",
@@ -393,16 +416,49 @@ describe("SchedulerSchedule", () => {
     ).toThrow(message);
   });
 
+  describe("refuses by its type what it no longer checks at synth time", () => {
+    it("a target that is both an ECS task and a state machine", () => {
+      const both: SchedulerScheduleProps = {
+        ...ECS_SCHEDULE,
+        // @ts-expect-error: a target is an ECS task or a state machine
+        target: { ecsTask: RUN, stateMachineArn: STATE_MACHINE },
+      };
+      // The construct does not check it again: the ECS task is what it would start.
+      expect(targetOf(both).arn).toBe(CLUSTER);
+    });
+
+    it("no target", () => {
+      // @ts-expect-error: target is required
+      const none: SchedulerScheduleProps = {
+        name: "example-batch",
+        scheduleExpression: "rate(1 day)",
+        roleArn: ROLE,
+      };
+      expect(() => new SchedulerSchedule(emptyStack(), "Schedule", none)).toThrow();
+    });
+
+    it("input for an ECS task", () => {
+      const withInput: SchedulerScheduleProps = {
+        ...ECS_SCHEDULE,
+        // @ts-expect-error: input is passed to a state machine only
+        target: { ecsTask: RUN, input: "{}" },
+      };
+      expect(targetOf(withInput)).not.toHaveProperty("input");
+    });
+  });
+
   it.each<[string, Partial<SchedulerScheduleProps>, RegExp]>([
     [
       "an activity ARN",
-      { stateMachineArn: "arn:aws:states:ap-northeast-1:123456789012:activity:work" },
-      /test\/Schedule: stateMachineArn: 'arn:aws:states:.*:activity:work' is not a state machine ARN/,
+      stateMachineWith({
+        stateMachineArn: "arn:aws:states:ap-northeast-1:123456789012:activity:work",
+      }),
+      /test\/Schedule: target.stateMachineArn: 'arn:aws:states:.*:activity:work' is not a state machine ARN/,
     ],
     [
       "input that is not JSON",
-      { input: "mode=full" },
-      /test\/Schedule: input: it is not valid JSON/,
+      stateMachineWith({ input: "mode=full" }),
+      /test\/Schedule: target.input: it is not valid JSON/,
     ],
   ])("rejects %s as a state machine target", (_, overrides, message) => {
     expect(
