@@ -20,6 +20,7 @@ const examples = source
 describe("the README's module catalogue", () => {
   it("has an example for every construct of the library", () => {
     expect(examples.map((e) => e.name).sort()).toEqual([
+      "BatchJob",
       "BatchTaskDefinition",
       "DeadLetterQueue",
       "EcrRepository",
@@ -34,7 +35,6 @@ describe("the README's module catalogue", () => {
       "PermissionsBoundary",
       "ReleasePipeline",
       "ScheduleRule",
-      "ScheduledJob",
       "SchedulerSchedule",
     ]);
   });

@@ -1,5 +1,5 @@
 import { environments } from "../../environments";
-import { EnvironmentConfig } from "../../environments/environment-config";
+import { EnvironmentConfig, externalTaskRoleArns } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
 import { partitionOfRegion } from "../../modules/stack-context";
 import { permissionsBoundaryStatements } from "../../modules/permissions-boundary/permissions-boundary";
@@ -13,7 +13,8 @@ import { permissionsOf, requestsOf } from "./policy-requests";
  * some role needs would make that role fail at run time, in production, with AccessDenied. So an
  * IAM simulator evaluates every statement every role of every environment is given, under the
  * boundary: each must be allowed. A config that uses every feature (sidecars, secrets, a log
- * router, Slack, a task role made elsewhere, a workflow on a rule) stands in for what the shipped
+ * router, Slack, a task role made elsewhere, a workflow on a rule that prevents overlapping runs)
+ * stands in for what the shipped
  * environments do not use yet.
  */
 
@@ -29,32 +30,34 @@ const everything: EnvironmentConfig = {
     ...prod.jobs,
     {
       jobName: "with-sidecars",
-      scheduleExpression: "rate(1 hour)",
-      taskRoleArn: "arn:aws:iam::333333333333:role/report-task",
-      container: {
-        image: "333333333333.dkr.ecr.ap-northeast-1.amazonaws.com/report:1a2b3c4",
-        secrets: {
-          TOKEN: {
-            ssmParameterArn: "arn:aws:ssm:ap-northeast-1:333333333333:parameter/report/token",
-          },
-          PASSWORD: {
-            secretsManagerSecretArn:
-              "arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:report-AbCdEf",
+      schedule: "rate(1 hour)",
+      task: {
+        taskRoleArn: "arn:aws:iam::333333333333:role/report-task",
+        container: {
+          image: "333333333333.dkr.ecr.ap-northeast-1.amazonaws.com/report:1a2b3c4",
+          secrets: {
+            TOKEN: {
+              ssmParameterArn: "arn:aws:ssm:ap-northeast-1:333333333333:parameter/report/token",
+            },
+            PASSWORD: {
+              secretsManagerSecretArn:
+                "arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:report-AbCdEf",
+            },
           },
         },
-      },
-      sidecars: [{ name: "proxy", image: "public.ecr.aws/nginx/nginx:1" }],
-      logRouter: {
-        destination: { name: "cloudwatch_logs", options: { region: "ap-northeast-1" } },
+        sidecars: [{ name: "proxy", image: "public.ecr.aws/nginx/nginx:1" }],
+        logRouter: {
+          destination: { name: "cloudwatch_logs", options: { region: "ap-northeast-1" } },
+        },
       },
     },
-    { jobName: "first", container: { image: "alpine:3.20" }, safeToRerun: true },
-    { jobName: "second", container: { image: "alpine:3.20" } },
+    { jobName: "first", task: { container: { image: "alpine:3.20" } }, safeToRerun: true },
+    { jobName: "second", task: { container: { image: "alpine:3.20" } } },
   ],
   workflows: [
     {
       workflowName: "chain",
-      schedule: { scheduleExpression: "cron(0 1 * * ? *)" },
+      schedule: { rule: { expression: "cron(0 1 * * ? *)" } },
       preventOverlap: true,
       jobs: [{ job: "first" }, { job: "second", dependsOn: ["first"] }],
     },
@@ -69,9 +72,7 @@ describe.each([...environments, everything].map((config) => [config.name, config
       accountId: config.accountId,
       region: config.region,
       roleNamePrefix: `${name}-`,
-      externalTaskRoleArns: config.jobs.flatMap((job) =>
-        job.taskRoleArn ? [job.taskRoleArn] : [],
-      ),
+      externalTaskRoleArns: externalTaskRoleArns(config),
     });
     const { roles, policies } = permissionsOf(synthEnvironment(config).synth);
 

@@ -2,10 +2,11 @@
 // catalogue: what checkov (npm run scan) cannot see, because it does not read container
 // definitions given as a JSON string, state machine definitions, or IAM documents that hold
 // Terraform references. Each rule returns its violations; each has a test proving it can fail.
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Construct } from "constructs";
 import * as catalogue from "../../examples/module-catalogue";
 import { EnvironmentConfig, environments } from "../../environments";
-import { IamRole, JobWorkflow, ScheduledJob, ScheduledJobProps } from "../../modules";
+import { BatchJob, BatchJobFromContainersProps, IamRole, JobWorkflow } from "../../modules";
 import { Block, synthEnvironment } from "../environments/synth-environment";
 import { synthesize } from "../synth";
 
@@ -24,18 +25,23 @@ interface OptOuts {
 
 const NO_OPT_OUTS: OptOuts = { writableRootFileSystem: [], publicIp: [] };
 
-/** An environment's opt-outs: ScheduledJob names a job's task definition family after the job. */
+/**
+ * An environment's opt-outs: BatchJob names a job's task definition family after the job. An
+ * environment's job cannot ask for a public IP: its placement is the environment's network.
+ */
 function optOutsOf(config: EnvironmentConfig): OptOuts {
   return {
-    writableRootFileSystem: config.jobs.flatMap((job) =>
-      [
-        ...(job.container ? [{ ...job.container, name: job.container.name ?? job.jobName }] : []),
-        ...(job.sidecars ?? []),
+    writableRootFileSystem: config.jobs.flatMap((job) => {
+      const task = job.task;
+      const container = task?.container;
+      return [
+        ...(container ? [{ ...container, name: container.name ?? job.jobName }] : []),
+        ...(task?.sidecars ?? []),
       ]
-        .filter((container) => container.readonlyRootFilesystem === false)
-        .map((container) => `${job.jobName}/${container.name}`),
-    ),
-    publicIp: config.jobs.filter((job) => job.assignPublicIp === true).map((job) => job.jobName),
+        .filter((c) => c.readonlyRootFilesystem === false)
+        .map((c) => `${job.jobName}/${c.name}`);
+    }),
+    publicIp: [],
   };
 }
 
@@ -105,11 +111,21 @@ function containersOf(stack: Stack): Container[] {
   );
 }
 
+/**
+ * A definition's lists known only at apply time (subnets looked up at plan time) are written as
+ * `${jsonencode(...)}` in place of a JSON value; read each as the string of its expression.
+ */
+function withEncodedValuesAsStrings(definition: unknown): unknown {
+  return String(definition).replace(/(?<=[:[,])\$\{jsonencode\([^{}]*\)\}(?=[,\]}])/g, (value) =>
+    JSON.stringify(value),
+  );
+}
+
 /** The parsed definition of every state machine. */
 function stateMachinesOf(stack: Stack): [string, unknown][] {
   return resourcesOfType(stack, "aws_sfn_state_machine").map(([where, block]) => [
     where,
-    parseJson(where, block.definition),
+    parseJson(where, withEncodedValuesAsStrings(block.definition)),
   ]);
 }
 
@@ -399,16 +415,15 @@ describe("the module catalogue", () => {
 
 describe("each rule fails on a bad resource", () => {
   const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
-  const JOB: ScheduledJobProps = {
+  const JOB = {
     jobName: "job",
-    scheduleExpression: "rate(1 hour)",
-    clusterArn: CLUSTER,
-    subnetIds: ["subnet-0123456789abcdef0"],
-    region: "ap-northeast-1",
-    container: { image: "alpine:3.20" },
-  };
-  const jobStack = (props: Partial<ScheduledJobProps>): Stack =>
-    synthesize((scope) => new ScheduledJob(scope, "job", { ...JOB, ...props })).json;
+    schedule: "rate(1 hour)",
+    placement: { clusterArn: CLUSTER, subnetIds: ["subnet-0123456789abcdef0"] },
+    task: { container: { image: "alpine:3.20" }, logs: { region: "ap-northeast-1" } },
+  } satisfies BatchJobFromContainersProps;
+  const publicPlacement = { ...JOB.placement, assignPublicIp: true };
+  const jobStack = (props: Partial<BatchJobFromContainersProps>): Stack =>
+    synthesize((scope) => new BatchJob(scope, "job", { ...JOB, ...props })).json;
   const taskDefinition = /^aws_ecs_task_definition\.job_TaskDefinition_[0-9A-F]{8}: /;
 
   it("finds a privileged container", () => {
@@ -430,7 +445,9 @@ describe("each rule fails on a bad resource", () => {
   });
 
   it("finds a writable root file system, and allows the job's own opt-out", () => {
-    const stack = jobStack({ container: { image: "alpine:3.20", readonlyRootFilesystem: false } });
+    const stack = jobStack({
+      task: { ...JOB.task, container: { image: "alpine:3.20", readonlyRootFilesystem: false } },
+    });
     expect(
       writableRootFileSystems(stack, NO_OPT_OUTS).map((v) => v.replace(taskDefinition, "")),
     ).toEqual(["container 'job' has a writable root file system"]);
@@ -442,30 +459,39 @@ describe("each rule fails on a bad resource", () => {
   it("reads an environment config's opt-outs", () => {
     const config = environments[0];
     const [first, ...rest] = config.jobs;
+    if (first.existingTaskDefinition) {
+      throw new Error(`${first.jobName} of ${config.name} is not made from a container`);
+    }
+    const task = first.task!;
     expect(
       optOutsOf({
         ...config,
         jobs: [
           {
             ...first,
-            assignPublicIp: true,
-            container: { ...first.container!, readonlyRootFilesystem: false },
-            sidecars: [{ name: "proxy", image: "envoy:v1", readonlyRootFilesystem: false }],
+            task: {
+              ...task,
+              container: { ...task.container, readonlyRootFilesystem: false },
+              sidecars: [{ name: "proxy", image: "envoy:v1", readonlyRootFilesystem: false }],
+            },
           },
           ...rest,
         ],
       }),
     ).toEqual({
       writableRootFileSystem: [`${first.jobName}/${first.jobName}`, `${first.jobName}/proxy`],
-      publicIp: [first.jobName],
+      publicIp: [],
     });
   });
 
   it("finds secrets in environment variables of a container and of a workflow's override", () => {
     const stack = jobStack({
-      container: {
-        image: "alpine:3.20",
-        environment: { DB_PASSWORD: "x", GITHUB_TOKEN: "x", API_KEY: "x", REPORT_DATE: "x" },
+      task: {
+        ...JOB.task,
+        container: {
+          image: "alpine:3.20",
+          environment: { DB_PASSWORD: "x", GITHUB_TOKEN: "x", API_KEY: "x", REPORT_DATE: "x" },
+        },
       },
     });
     expect(secretsInEnvironment(stack).map((v) => v.replace(taskDefinition, ""))).toEqual([
@@ -500,17 +526,17 @@ describe("each rule fails on a bad resource", () => {
   });
 
   it("finds a public IP on a rule's target, a schedule, a workflow and the runner's parameter", () => {
-    const onRule = jobStack({ assignPublicIp: true });
+    const onRule = jobStack({ placement: publicPlacement });
     const onScheduler = jobStack({
-      assignPublicIp: true,
-      scheduler: { timeZone: "Asia/Tokyo" },
+      placement: publicPlacement,
+      schedule: { scheduler: { expression: "rate(1 hour)", timeZone: "Asia/Tokyo" } },
       runnerParameterPrefix: false,
     });
     const inWorkflow: Stack = synthesize((scope) => {
-      const job = new ScheduledJob(scope, "job", {
+      const job = new BatchJob(scope, "job", {
         ...JOB,
-        scheduleExpression: undefined,
-        assignPublicIp: true,
+        schedule: undefined,
+        placement: publicPlacement,
         runnerParameterPrefix: false,
       });
       new JobWorkflow(scope, "flow", { workflowName: "flow", jobs: [{ job }] });
@@ -528,6 +554,28 @@ describe("each rule fails on a bad resource", () => {
     for (const stack of [onRule, onScheduler, inWorkflow]) {
       expect(publicIps(stack, { ...NO_OPT_OUTS, publicIp: ["job"] })).toEqual([]);
     }
+  });
+
+  it("reads a workflow whose subnets are looked up at plan time, which Terraform encodes", () => {
+    const stack: Stack = synthesize((scope) => {
+      const subnets = new DataAwsSubnets(scope, "Subnets", {
+        filter: [{ name: "tag:Tier", values: ["private"] }],
+      });
+      const job = new BatchJob(scope, "job", {
+        ...JOB,
+        schedule: undefined,
+        placement: { ...publicPlacement, subnetIds: subnets.ids },
+        runnerParameterPrefix: false,
+      });
+      new JobWorkflow(scope, "flow", { workflowName: "flow", jobs: [{ job }] });
+    }).json;
+    const [[, definition]] = stateMachinesOf(stack);
+    expect(JSON.stringify(definition)).toContain(
+      '"Subnets":"${jsonencode(data.aws_subnets.Subnets.ids)}"',
+    );
+    expect(publicIps(stack, NO_OPT_OUTS).map((v) => v.replace(/_[0-9A-F]{8}:/, ":"))).toEqual([
+      "aws_sfn_state_machine.flow: tasks of job get a public IP",
+    ]);
   });
 
   it("finds RunTask, PassRole and wildcard actions on every resource", () => {

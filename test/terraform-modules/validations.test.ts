@@ -4,16 +4,17 @@
  * run) and tried on examples that the constructs' own validators accept or reject.
  */
 import { Construct } from "constructs";
+import { BatchJob } from "../../modules/batch-job/batch-job";
 import { validateBatchContainer } from "../../modules/batch-task-definition/container-definition";
-import { validateFargateTaskRunOptions } from "../../modules/ecs-event-target/fargate-run-validation";
 import { FailureTopic, FailureTopicProps } from "../../modules/failure-notification/failure-topic";
 import {
   JobFailureNotification,
   JobFailureNotificationProps,
 } from "../../modules/failure-notification/job-failure-notification";
 import { JobLogGroup, LOG_RETENTION_DAYS } from "../../modules/job-log-group/job-log-group";
-import { ScheduledJob } from "../../modules/scheduled-job/scheduled-job";
+import { PLATFORM_VERSION, validateJobRun } from "../../modules/job-run/job-run-validation";
 import {
+  FARGATE_TASK_SIZE_PAIRS,
   FARGATE_TASK_SIZES,
   validateFargateTaskSize,
 } from "../../modules/validation/fargate-task-size";
@@ -42,13 +43,14 @@ function accepts(check: () => unknown): boolean {
 const constructAccepts = (build: (scope: Construct) => unknown) =>
   accepts(() => build(emptyStack()));
 
+const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+
 const job = (jobName: string) => (scope: Construct) =>
-  new ScheduledJob(scope, "job", {
+  new BatchJob(scope, "job", {
     jobName,
-    scheduleExpression: "rate(1 day)",
-    clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
-    subnetIds: ["subnet-0123456789abcdef0"],
-    container: { image: "alpine:3.20" },
+    schedule: "rate(1 day)",
+    placement: { clusterArn: CLUSTER, subnetIds: ["subnet-0123456789abcdef0"] },
+    task: { container: { image: "alpine:3.20" } },
   });
 
 const topic = (props: Partial<FailureTopicProps>) => (scope: Construct) =>
@@ -140,7 +142,7 @@ describe("the scheduled-job module's job_name validation", () => {
   const pattern = regexValidation("scheduled-job", "job_name");
 
   it.each(["nightly-report", "a", "Report_2", "j".repeat(54)])(
-    "GIVEN '%s', which ScheduledJob accepts, THEN Terraform accepts it",
+    "GIVEN '%s', which BatchJob accepts, THEN Terraform accepts it",
     (name) => {
       expect(constructAccepts(job(name))).toBe(true);
       expect(name).toMatch(pattern);
@@ -148,7 +150,7 @@ describe("the scheduled-job module's job_name validation", () => {
   );
 
   it.each(["j".repeat(55), "jobs/report", "nightly.report", "nightly report", ""])(
-    "GIVEN '%s', which ScheduledJob rejects, THEN Terraform rejects it",
+    "GIVEN '%s', which BatchJob rejects, THEN Terraform rejects it",
     (name) => {
       expect(constructAccepts(job(name))).toBe(false);
       expect(name).not.toMatch(pattern);
@@ -180,6 +182,10 @@ describe("the scheduled-job module's task size checks", () => {
           accepts(() => validateFargateTaskSize(cpu, memory)),
       );
     expect(disagreements).toEqual([]);
+  });
+
+  it("lists exactly the pairs of FARGATE_TASK_SIZE_PAIRS, which the constructs check", () => {
+    expect(pairs).toEqual([...FARGATE_TASK_SIZE_PAIRS]);
   });
 
   it("accepts each cpu and memory that some Fargate size has, and only those", () => {
@@ -228,7 +234,14 @@ describe("the scheduled-job module's other validations", () => {
       "platform version",
       ["LATEST", "1.4.0", "1.3.0", "latest", "1.4", "v1.4.0"],
       (platformVersion) =>
-        validateFargateTaskRunOptions(emptyStack(), { subnetIds: ["s"], platformVersion }),
+        validateJobRun(emptyStack(), {
+          taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/job:1",
+          placement: {
+            clusterArn: CLUSTER,
+            subnetIds: ["subnet-0123456789abcdef0"],
+            platformVersion,
+          },
+        }),
     ],
   ])("matches the construct on the %s (%s)", (variable, _, examples, validate) => {
     const pattern = regexValidation("scheduled-job", variable);
@@ -238,6 +251,14 @@ describe("the scheduled-job module's other validations", () => {
         module: accepts(() => validate(example)),
       });
     }
+  });
+});
+
+describe("the scheduled-job module's platform_version validation", () => {
+  it("is the PLATFORM_VERSION pattern that validateJobRun checks", () => {
+    expect(regexValidation("scheduled-job", "platform_version").source).toBe(
+      PLATFORM_VERSION.source,
+    );
   });
 });
 
