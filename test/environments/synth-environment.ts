@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "util";
 import { EnvironmentConfig } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
 import { ReleaseStack, releaseStackName } from "../../environments/release-stack";
-import { stateNames } from "../../modules/job-workflow/workflow-definition";
+import { stateNames } from "../../modules/job-workflow/state-names";
 
 /** One block (resource, data source, output, backend, ...) of the synthesized JSON. */
 export type Block = Record<string, unknown>;
