@@ -176,11 +176,21 @@ export interface Asl extends AslBranch {
   readonly Comment?: string;
 }
 
+/**
+ * JSON text that Terraform completes when it applies, parsed. A value known only then (a looked-up
+ * subnet list) is written into the text as `${jsonencode(<expression>)}`; it is read here as the
+ * string `${<expression>}`, the way cdktf writes such a value into a plain attribute, so both
+ * renderings of one value compare equal.
+ */
+export function parseTerraformJson(text: unknown): unknown {
+  expect(typeof text).toBe("string");
+  return JSON.parse((text as string).replace(/\$\{jsonencode\(([^}]*)\)\}/g, '"${$1}"'));
+}
+
 /** The definition of the state machine named `name`, parsed as Step Functions reads it. */
 export function stateMachineDefinition(tf: TerraformJson, name: string): Asl {
   const { block } = resourceWhere(tf, "aws_sfn_state_machine", { name });
-  expect(typeof block.definition).toBe("string");
-  return JSON.parse(block.definition as string) as Asl;
+  return parseTerraformJson(block.definition) as Asl;
 }
 
 /**
