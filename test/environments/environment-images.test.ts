@@ -1,11 +1,16 @@
+import { dev } from "../../environments/dev";
 import {
   COMMIT_HASH_TAG,
   EnvironmentConfig,
-  EnvironmentConfigError,
   JobConfig,
-  validateEnvironmentConfig,
+  JobFromContainerConfig,
 } from "../../environments/environment-config";
 import { IMAGE_TAG_VARIABLE } from "../../environments/environment-stack";
+import { ExistingTaskDefinition } from "../../modules/batch-job/batch-job";
+import {
+  EnvironmentConfigError,
+  validateEnvironmentConfig,
+} from "../../environments/environment-validation";
 import { statementsOf } from "../synth";
 import {
   Block,
@@ -20,11 +25,17 @@ import {
 } from "./synth-environment";
 
 /** A job that runs the image of the deploy from the environment's repository `report`. */
-const report: JobConfig = {
+const report: JobFromContainerConfig = {
   jobName: "nightly-report",
-  scheduleExpression: "cron(0 18 * * ? *)",
+  schedule: "cron(0 18 * * ? *)",
   image: { repository: "report" },
-  container: { command: ["python", "-m", "report"] },
+  task: { container: { command: ["python", "-m", "report"] } },
+};
+
+/** A task definition made outside the environment. */
+const legacyTask: ExistingTaskDefinition = {
+  taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:222222222222:task-definition/legacy:3",
+  executionRoleArn: "arn:aws:iam::222222222222:role/legacy-execution",
 };
 
 const base: EnvironmentConfig = {
@@ -42,6 +53,16 @@ const base: EnvironmentConfig = {
 };
 
 const withJobs = (...jobs: JobConfig[]): EnvironmentConfig => ({ ...base, jobs });
+
+/** dev, whose build-sales-report (its third job) runs this literal tag. */
+const withDevReportTag = (tag: string): EnvironmentConfig => ({
+  ...dev,
+  jobs: dev.jobs.map((job) =>
+    job.jobName === "build-sales-report"
+      ? { ...(job as JobFromContainerConfig), image: { repository: "sales-report", tag } }
+      : job,
+  ),
+});
 
 /** The terraform JSON's variable blocks, which synth-environment's type leaves out. */
 function variablesOf(tf: TerraformJson): Record<string, Block> {
@@ -191,7 +212,7 @@ describe("EnvironmentStack images", () => {
     const { tf } = synthEnvironment({
       ...base,
       images: undefined,
-      jobs: [{ jobName: "plain", container: { image: "alpine:3.20" } }],
+      jobs: [{ jobName: "plain", task: { container: { image: "alpine:3.20" } } }],
     });
     expect(variablesOf(tf)).toEqual({});
     expect(tf.data?.aws_ecr_repository).toBeUndefined();
@@ -205,7 +226,7 @@ describe("EnvironmentStack images", () => {
   });
 
   it("makes a container from the image alone, running the image's command", () => {
-    const { tf } = synthEnvironment(withJobs({ ...report, container: undefined }));
+    const { tf } = synthEnvironment(withJobs({ ...report, task: undefined }));
     const [container] = containersOf(tf, "nightly-report");
     expect(container.image).toMatch(/repository_url\}:\$\{var\.image_tag\}$/);
     expect(container).not.toHaveProperty("command");
@@ -215,9 +236,12 @@ describe("EnvironmentStack images", () => {
     const { tf } = synthEnvironment(
       withJobs({
         ...report,
-        sidecars: [
-          { name: "proxy", image: "222222222222.dkr.ecr.ap-northeast-1.amazonaws.com/proxy:1" },
-        ],
+        task: {
+          ...report.task,
+          sidecars: [
+            { name: "proxy", image: "222222222222.dkr.ecr.ap-northeast-1.amazonaws.com/proxy:1" },
+          ],
+        },
       }),
     );
     const policy = resources(tf, "aws_iam_policy").find(
@@ -231,7 +255,10 @@ describe("EnvironmentStack images", () => {
 
   it("routes a job's logs through FireLens when the job config asks", () => {
     const { tf } = synthEnvironment(
-      withJobs({ ...report, logRouter: { destination: { name: "cloudwatch_logs" } } }),
+      withJobs({
+        ...report,
+        task: { ...report.task, logRouter: { destination: { name: "cloudwatch_logs" } } },
+      }),
     );
     const containers = containersOf(tf, "nightly-report");
     expect(containers.map((c) => c.name)).toEqual(["nightly-report", "log_router"]);
@@ -265,18 +292,13 @@ describe("EnvironmentStack images", () => {
       ],
       [
         "a container image and no image",
-        withJobs({ jobName: "a", container: { image: "alpine" } }),
+        withJobs({ jobName: "a", task: { container: { image: "alpine" } } }),
       ],
       [
         "an existing task definition",
-        withJobs({
-          jobName: "legacy",
-          taskDefinition: {
-            taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:222222222222:task-definition/legacy:3",
-            executionRoleArn: "arn:aws:iam::222222222222:role/legacy-execution",
-          },
-        }),
+        withJobs({ jobName: "legacy", existingTaskDefinition: legacyTask }),
       ],
+      ["a literal commit hash tag on dev's build-sales-report", withDevReportTag("0f1e2d3")],
     ])("accepts %s", (_, config) => {
       expect(() => validateEnvironmentConfig(config)).not.toThrow();
     });
@@ -316,26 +338,29 @@ describe("EnvironmentStack images", () => {
         "environment 'stg': jobs[0].image.tag: job 'nightly-report': 'v1 2' is not an image tag: 1-128 letters, digits, '_', '.' and '-'",
       ],
       [
-        "both image and container.image",
-        withJobs({ ...report, container: { image: "alpine:3.20" } }),
-        "environment 'stg': jobs[0].image: job 'nightly-report' gives both image and container.image: keep one",
+        "both image and task.container.image",
+        withJobs({ ...report, task: { container: { image: "alpine:3.20" } } }),
+        "environment 'stg': jobs[0].image: job 'nightly-report' gives both image and task.container.image: keep one",
       ],
       [
         "a container without an image and no image",
-        withJobs({ jobName: "a", container: { command: ["/bin/date"] } }),
-        "environment 'stg': jobs[0].container.image: job 'a' has no image: give container.image, or image: { repository } from this environment's images",
+        withJobs({ jobName: "a", task: { container: { command: ["/bin/date"] } } }),
+        "environment 'stg': jobs[0].task.container.image: job 'a' has no image: give task.container.image, or image: { repository } from this environment's images",
       ],
       [
-        "an image and an existing task definition",
-        withJobs({
-          jobName: "legacy",
-          image: { repository: "report" },
-          taskDefinition: {
-            taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:222222222222:task-definition/legacy:3",
-            executionRoleArn: "arn:aws:iam::222222222222:role/legacy-execution",
-          },
-        }),
-        "environment 'stg': jobs[0].image: job 'legacy': image makes the job's container, but taskDefinition names an existing task definition: keep one",
+        "neither a task nor an image",
+        withJobs({ jobName: "a", description: "no container at all" }),
+        "environment 'stg': jobs[0].task.container.image: job 'a' has no image: give task.container.image, or image: { repository } from this environment's images",
+      ],
+      [
+        "a literal tag on dev's build-sales-report that is not a commit hash",
+        withDevReportTag("latest"),
+        "environment 'dev': jobs[2].image.tag: job 'build-sales-report': 'latest' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)",
+      ],
+      [
+        "a literal tag of a whole commit hash on dev's build-sales-report",
+        withDevReportTag("0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4"),
+        "environment 'dev': jobs[2].image.tag: job 'build-sales-report': '0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)",
       ],
       [
         "images that are not a map",
@@ -344,6 +369,17 @@ describe("EnvironmentStack images", () => {
       ],
     ])("rejects %s", (_, config, message) => {
       expect(errorOf(config).message).toContain(message);
+    });
+
+    it("leaves an image beside an existing task definition to the JobConfig type, which refuses it", () => {
+      // @ts-expect-error image makes the job's container; an existing task definition has its own
+      const legacy: JobConfig = {
+        jobName: "legacy",
+        existingTaskDefinition: legacyTask,
+        image: { repository: "report" },
+      };
+      // What compiles cannot hold both, so validation no longer looks for the pair.
+      expect(() => validateEnvironmentConfig(withJobs(legacy))).not.toThrow();
     });
   });
 });

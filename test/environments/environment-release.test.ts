@@ -2,14 +2,13 @@ import { parse } from "yaml";
 import { dev } from "../../environments/dev";
 import {
   COMMIT_HASH_TAG,
-  DEFAULT_RELEASE_BRANCHES,
   EnvironmentConfig,
-  EnvironmentConfigError,
   JobConfig,
-  validateEnvironmentConfig,
+  JobFromContainerConfig,
 } from "../../environments/environment-config";
 import { IMAGE_TAG_VARIABLE } from "../../environments/environment-stack";
 import { prod } from "../../environments/prod";
+import { DEFAULT_RELEASE_BRANCHES } from "../../environments/release-rules";
 import { stg } from "../../environments/stg";
 import { Buildspec } from "../../modules/release-pipeline/buildspec";
 import { ParsedStatement, statementsOf } from "../synth";
@@ -99,16 +98,6 @@ function stateObjectGrants(tf: TerraformJson): string[] {
 /** The jobs of a config that run the image of the deploy from `repository`. */
 function deployedTagJobs(config: EnvironmentConfig, repository: string): JobConfig[] {
   return config.jobs.filter((job) => job.image?.repository === repository && !job.image.tag);
-}
-
-function errorOf(config: EnvironmentConfig): Error {
-  try {
-    validateEnvironmentConfig(config);
-  } catch (error) {
-    expect(error).toBeInstanceOf(EnvironmentConfigError);
-    return error as Error;
-  }
-  throw new Error("the config was accepted");
 }
 
 /** dev's release, for configs that vary one field of it. */
@@ -375,7 +364,10 @@ describe("the release branch", () => {
   it("deploys with image_tag even when every job pins its tag: the variable is declared", () => {
     const pinned: EnvironmentConfig = {
       ...withRelease(stg),
-      jobs: stg.jobs.map((j) => ({ ...j, container: { image: "alpine:3.20" } })),
+      jobs: (stg.jobs as JobFromContainerConfig[]).map((j) => ({
+        ...j,
+        task: { ...j.task, container: { image: "alpine:3.20" } },
+      })),
     };
     expect(pinned.jobs.some((j) => j.image !== undefined)).toBe(false);
     const { tf } = synthEnvironment(pinned);
@@ -454,143 +446,4 @@ describe("an environment released by GitHub Actions", () => {
       .assume_role_policy as string;
     expect(JSON.parse(trust).Statement[0].Principal).toEqual({ Federated: existing });
   });
-});
-
-describe("release config validation", () => {
-  const githubActions = {
-    repository: "example-org/sales-report",
-    branch: "main",
-    imageRepository: "sales-report",
-  };
-  /** dev with its release replaced by GitHub Actions. */
-  const github = (fields: Partial<typeof githubActions>): EnvironmentConfig => ({
-    ...dev,
-    release: undefined,
-    githubActions: { ...githubActions, ...fields },
-  });
-  /** dev without images: only the jobs that name their container's image. */
-  const withoutImages: EnvironmentConfig = {
-    ...dev,
-    images: undefined,
-    release: undefined,
-    jobs: dev.jobs.filter((job) => job.image === undefined),
-    workflows: undefined,
-  };
-  const withReportTag = (tag: string): EnvironmentConfig => ({
-    ...dev,
-    jobs: dev.jobs.map((job) =>
-      job.jobName === "build-sales-report"
-        ? { ...job, image: { repository: "sales-report", tag } }
-        : job,
-    ),
-  });
-
-  it.each<[string, EnvironmentConfig]>([
-    ["dev's release, on its own branch", dev],
-    ["prod's release, on the default branch", prod],
-    [
-      "a release without a branch in stg",
-      { ...stg, images: { "sales-report": {} }, release: { ...devRelease, branch: undefined } },
-    ],
-    ["a release with a branch in an environment with no default", { ...dev, name: "qa" }],
-    [
-      "a release of a repository id with '.', '_' and '-'",
-      {
-        ...dev,
-        release: { ...devRelease, repository: "example.org/sales_report-2" },
-      },
-    ],
-    ["GitHub Actions", github({})],
-    ["GitHub Actions beside the pipeline", { ...dev, githubActions }],
-    ["a literal commit hash tag", withReportTag("0f1e2d3")],
-  ])("accepts %s", (_, config) => {
-    expect(() => validateEnvironmentConfig(config)).not.toThrow();
-  });
-
-  it.each<[string, EnvironmentConfig, string]>([
-    [
-      "a release of an image repository not in images",
-      { ...dev, release: { ...devRelease, imageRepository: "reports" } },
-      "environment 'dev': release.imageRepository: 'reports' is not in images: name one of sales-report",
-    ],
-    [
-      "a release without connectionArn",
-      { ...dev, release: { ...devRelease, connectionArn: undefined as unknown as string } },
-      "environment 'dev': release.connectionArn: missing: create a CodeStar connection to the Git host in the console and give its ARN",
-    ],
-    [
-      "a release with an empty connectionArn",
-      { ...dev, release: { ...devRelease, connectionArn: "" } },
-      "environment 'dev': release.connectionArn: missing: create a CodeStar connection to the Git host in the console and give its ARN",
-    ],
-    [
-      "a release without a branch in an environment with no default",
-      { ...dev, name: "qa", release: { ...devRelease, branch: undefined } },
-      "environment 'qa': release.branch: no branch maps to environment 'qa' by default (develop -> stg, main -> prod): set release.branch",
-    ],
-    [
-      "a release of a repository without its owner",
-      { ...dev, release: { ...devRelease, repository: "sales-report" } },
-      "environment 'dev': release.repository: 'sales-report' must be a repository id 'owner/name'",
-    ],
-    [
-      "a release of a repository URL",
-      {
-        ...dev,
-        release: { ...devRelease, repository: "https://github.com/example-org/sales-report" },
-      },
-      "environment 'dev': release.repository: 'https://github.com/example-org/sales-report' must be a repository id 'owner/name'",
-    ],
-    [
-      "a release with a local backend",
-      { ...dev, backend: { local: {} } },
-      "environment 'dev': release: a release deploys the stack from a build, which needs the state in S3: use backend.s3",
-    ],
-    [
-      "GitHub Actions pushing to an image repository not in images",
-      github({ imageRepository: "reports" }),
-      "environment 'dev': githubActions.imageRepository: 'reports' is not in images: name one of sales-report",
-    ],
-    [
-      "GitHub Actions in an environment without images",
-      { ...withoutImages, githubActions },
-      "environment 'dev': githubActions.imageRepository: 'sales-report' is not in images: name one of (none: add images)",
-    ],
-    [
-      "GitHub Actions of a repository without its owner",
-      github({ repository: "example-org" }),
-      "environment 'dev': githubActions.repository: 'example-org' must be a repository id 'owner/name'",
-    ],
-    [
-      "GitHub Actions with a local backend",
-      { ...github({}), backend: { local: {} } },
-      "environment 'dev': githubActions: a release deploys the stack from a build, which needs the state in S3: use backend.s3",
-    ],
-    [
-      "a literal tag that is not a commit hash",
-      withReportTag("latest"),
-      "environment 'dev': jobs[2].image.tag: job 'build-sales-report': 'latest' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)",
-    ],
-    [
-      "a literal tag of a whole commit hash",
-      withReportTag("0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4"),
-      "environment 'dev': jobs[2].image.tag: job 'build-sales-report': '0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4' is not a commit hash tag: release tags are the first 7 characters of a commit hash, lower-case hexadecimal, e.g. '1a2b3c4' (or set releaseTags.requireCommitHash: false)",
-    ],
-  ])("rejects %s", (_, config, message) => {
-    expect(errorOf(config).message).toBe(message);
-  });
-
-  it.each([synthEnvironment, synthRelease])(
-    "fails the synth of either stack with the same error",
-    (synth) => {
-      const config = { ...dev, name: "qa", release: { ...devRelease, branch: undefined } };
-      expect(() => synth(config)).toThrow(
-        new EnvironmentConfigError(
-          "qa",
-          "release.branch",
-          "no branch maps to environment 'qa' by default (develop -> stg, main -> prod): set release.branch",
-        ),
-      );
-    },
-  );
 });

@@ -8,15 +8,18 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformElement, Testing } from "cdktf";
 import {
   EnvironmentConfig,
-  EnvironmentConfigError,
   JobConfig,
+  JobFromContainerConfig,
   NotificationConfig,
   WorkflowConfig,
-  validateEnvironmentConfig,
 } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
-import { stateNames } from "../../modules/job-workflow/workflow-definition";
-import { ScheduledJob } from "../../modules/scheduled-job/scheduled-job";
+import {
+  EnvironmentConfigError,
+  validateEnvironmentConfig,
+} from "../../environments/environment-validation";
+import { BatchJob } from "../../modules/batch-job/batch-job";
+import { stateNames } from "../../modules/job-workflow/state-names";
 import { ValidationError } from "../../modules/validation/construct-validation";
 import { statementsOf } from "../synth";
 import {
@@ -39,17 +42,17 @@ import {
   synthEnvironment,
 } from "./synth-environment";
 
-const job: JobConfig = {
+const job: JobFromContainerConfig = {
   jobName: "nightly-report",
   description: "the nightly report",
-  scheduleExpression: "cron(0 18 * * ? *)",
-  container: { image: "alpine:3.20", command: ["/bin/date"] },
+  schedule: "cron(0 18 * * ? *)",
+  task: { container: { image: "alpine:3.20", command: ["/bin/date"] } },
 };
 
 /** Two jobs without a schedule, and a workflow that runs report after extract. */
 const extract: JobConfig = {
   jobName: "extract",
-  container: { image: "alpine:3.20", command: ["/bin/date"] },
+  task: { container: { image: "alpine:3.20", command: ["/bin/date"] } },
 };
 const report: JobConfig = { ...extract, jobName: "report" };
 const workflow: WorkflowConfig = {
@@ -339,28 +342,25 @@ describe("EnvironmentStack", () => {
   describe("jobs", () => {
     const importer: JobConfig = {
       jobName: "importer",
-      scheduleExpression: "rate(1 hour)",
-      enabled: false,
-      taskDefinition: {
+      schedule: { rule: { expression: "rate(1 hour)", enabled: false } },
+      existingTaskDefinition: {
         taskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/importer:7",
         executionRoleArn: "arn:aws:iam::123456789012:role/importer-execution",
       },
     };
+    const weekly: JobConfig = {
+      ...job,
+      jobName: "weekly-report",
+      task: { ...job.task, logs: { groupName: "/reports/weekly" } },
+    };
     let env: SynthesizedEnvironment;
     beforeAll(() => {
-      env = synthEnvironment({
-        ...base,
-        jobs: [
-          job,
-          { ...job, jobName: "weekly-report", logGroupName: "/reports/weekly" },
-          importer,
-        ],
-      });
+      env = synthEnvironment({ ...base, jobs: [job, weekly, importer] });
     });
 
-    it("makes one ScheduledJob per job of the config, in order", () => {
+    it("makes one BatchJob per job of the config, in order", () => {
       expect(env.stack.jobs).toHaveLength(3);
-      expect(env.stack.jobs.every((j) => j instanceof ScheduledJob)).toBe(true);
+      expect(env.stack.jobs.every((j) => j instanceof BatchJob)).toBe(true);
       expect(env.stack.jobs.map((j) => j.jobName)).toEqual([
         "nightly-report",
         "weekly-report",
@@ -410,7 +410,7 @@ describe("EnvironmentStack", () => {
       },
     );
 
-    it("gives the environment's region to the jobs' log configuration", () => {
+    it("gives the environment's region to the jobs' log configuration, looking none up", () => {
       const definitions = resources(env.tf, "aws_ecs_task_definition");
       expect(definitions).toHaveLength(2);
       for (const definition of definitions) {
@@ -418,6 +418,16 @@ describe("EnvironmentStack", () => {
           { logConfiguration: { options: { "awslogs-region": "eu-west-1" } } },
         ]);
       }
+      const { tf } = synthEnvironment({ ...base, jobs: [job, weekly] });
+      expect(dataSources(tf, "aws_region")).toEqual([]);
+    });
+
+    // Source bug: BatchJob reads `logs.region ?? providerRegion(this)` whatever the job
+    // (modules/batch-job/batch-job.ts:319), and EnvironmentStack.jobProps has no region to give a
+    // job of an existing task definition (environments/environment-stack.ts:199), so importer
+    // adds a data "aws_region" that nothing references. Before the refactor the stack gave every
+    // job its region and looked none up.
+    it.failing("looks up no region for a job of an existing task definition either", () => {
       expect(dataSources(env.tf, "aws_region")).toEqual([]);
     });
 
@@ -475,7 +485,7 @@ describe("EnvironmentStack", () => {
     const quiet: JobConfig = { ...job, jobName: "quiet-report", notifyOnFailure: false };
     const unscheduled: JobConfig = {
       jobName: "adhoc-export",
-      container: { image: "alpine:3.20", command: ["/bin/date"] },
+      task: { container: { image: "alpine:3.20", command: ["/bin/date"] } },
     };
     /** Names of the rules on failed runs, which a job's failure notification makes. */
     const failureRuleNames = (tf: TerraformJson) =>

@@ -15,11 +15,16 @@ import { EnvironmentConfig } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
 import { stg } from "../../environments/stg";
 import {
+  Schedule,
+  ScheduleOptions,
+  scheduleChoiceOf,
+} from "../../modules/job-schedule/schedule-options";
+import {
   WORKFLOW_STATES,
   jobVariables,
   stageStateName,
   stateNames,
-} from "../../modules/job-workflow/workflow-definition";
+} from "../../modules/job-workflow/state-names";
 import { statementsOf } from "../synth";
 import {
   Asl,
@@ -55,6 +60,11 @@ function keyIdOfAlias(tf: TerraformJson, alias: string): string {
   const id = target![1];
   expect(tf.resource?.aws_kms_key?.[id]).toBeDefined();
   return id;
+}
+
+/** The EventBridge rule of a schedule, when it runs on a rule (not on EventBridge Scheduler). */
+function ruleOf(schedule: Schedule | undefined): ScheduleOptions | undefined {
+  return schedule === undefined ? undefined : scheduleChoiceOf(schedule).rule;
 }
 
 /** Each environment is synthesized once for the whole file. */
@@ -125,7 +135,7 @@ describe.each(environments.map((config) => [config.name, config] as const))(
   "environment %s synthesizes what its config says",
   (name, config) => {
     /** Jobs started by an EventBridge rule (not by Scheduler, a workflow or the runner). */
-    const onRule = config.jobs.filter((j) => j.scheduleExpression && !j.scheduler);
+    const onRule = config.jobs.filter((j) => ruleOf(j.schedule) !== undefined);
     let env: SynthesizedEnvironment;
     beforeAll(() => {
       env = synthOnce(config);
@@ -174,29 +184,29 @@ describe.each(environments.map((config) => [config.name, config] as const))(
         [
           ...config.jobs.flatMap((j) => [
             `${j.jobName}-task-definition-arn`,
-            ...(j.taskDefinition ? [] : [`${j.jobName}-log-group-name`]),
+            ...(j.existingTaskDefinition ? [] : [`${j.jobName}-log-group-name`]),
           ]),
           ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
           ...(config.notifications ? ["failure-topic-arn"] : []),
           ...(config.jobs.length > 0 ? ["runner-policy-arn"] : []),
         ].sort(),
       );
-      for (const job of config.jobs) {
+      for (const job of config.jobs.filter((j) => !j.existingTaskDefinition)) {
         expect(env.synth).toHaveResourceWithProperties(EcsTaskDefinition, {
           family: job.jobName,
-          cpu: String(job.cpu ?? 256),
-          memory: String(job.memoryMiB ?? 512),
+          cpu: String(job.task?.cpu ?? 256),
+          memory: String(job.task?.memoryMiB ?? 512),
         });
         expect(env.synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
-          name: job.logGroupName ?? `/ecs-scheduled-tasks/${job.jobName}`,
-          retention_in_days: job.logRetentionDays ?? 365,
+          name: job.task?.logs?.groupName ?? `/ecs-scheduled-tasks/${job.jobName}`,
+          retention_in_days: job.task?.logs?.retentionDays ?? 365,
         });
       }
     });
 
     it("has one schedule rule and one target per scheduled job, and none for the others", () => {
       const ruleWorkflows = (config.workflows ?? []).filter(
-        (w) => w.schedule && !w.schedule.scheduler,
+        (w) => ruleOf(w.schedule) !== undefined,
       );
       const scheduleRules = resources(env.tf, "aws_cloudwatch_event_rule").filter(
         (rule) => rule.schedule_expression !== undefined,
@@ -210,16 +220,17 @@ describe.each(environments.map((config) => [config.name, config] as const))(
       expect(ecsTargets).toHaveLength(onRule.length);
       for (const job of onRule) {
         const rule = resourceWhere(env.tf, "aws_cloudwatch_event_rule", { name: job.jobName });
+        const { expression, enabled } = ruleOf(job.schedule)!;
         expect(rule.block).toMatchObject({
-          schedule_expression: job.scheduleExpression,
-          state: job.enabled === false ? "DISABLED" : "ENABLED",
+          schedule_expression: expression,
+          state: enabled === false ? "DISABLED" : "ENABLED",
         });
         expect(eventTarget(env.tf, job.jobName)).toMatchObject({
           target_id: job.jobName,
           rule: ref("aws_cloudwatch_event_rule", rule.id, "name"),
         });
       }
-      for (const job of config.jobs.filter((j) => !j.scheduleExpression)) {
+      for (const job of config.jobs.filter((j) => j.schedule === undefined)) {
         expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name: job.jobName })).toEqual(
           [],
         );
@@ -235,7 +246,7 @@ describe.each(environments.map((config) => [config.name, config] as const))(
         (rule) => rule.event_pattern !== undefined,
       );
       const notified = config.notifications
-        ? config.jobs.filter((j) => j.scheduleExpression && j.notifyOnFailure !== false)
+        ? config.jobs.filter((j) => j.schedule !== undefined && j.notifyOnFailure !== false)
         : [];
       expect(failureRules.map((rule) => rule.name).sort()).toEqual(
         notified.map((j) => `${j.jobName}-failed`).sort(),
@@ -607,9 +618,9 @@ describe("dev", () => {
           expect(resourcesWhere(env.tf, "aws_cloudwatch_event_rule", { name })).toEqual([]);
         }
         expect(resourcesWhere(env.tf, "aws_scheduler_schedule", { name: job })).toEqual([]);
-        const scheduledJob = env.stack.jobs.find((j) => j.jobName === job);
-        expect(scheduledJob?.schedule).toBeUndefined();
-        expect(scheduledJob?.failureNotification).toBeUndefined();
+        const batchJob = env.stack.jobs.find((j) => j.jobName === job);
+        expect(batchJob?.schedule).toBeUndefined();
+        expect(batchJob?.failureNotification).toBeUndefined();
       },
     );
   });

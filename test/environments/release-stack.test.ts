@@ -1,10 +1,10 @@
 import { Testing } from "cdktf";
 import { dev } from "../../environments/dev";
+import { EnvironmentConfig, JobFromContainerConfig } from "../../environments/environment-config";
 import {
-  EnvironmentConfig,
   EnvironmentConfigError,
   validateEnvironments,
-} from "../../environments/environment-config";
+} from "../../environments/environment-validation";
 import { environments } from "../../environments";
 import { prod } from "../../environments/prod";
 import { ReleaseStack } from "../../environments/release-stack";
@@ -113,7 +113,10 @@ describe("a job's task role made outside the environment", () => {
   const taskRole = "arn:aws:iam::222222222222:role/report-task";
   const config: EnvironmentConfig = {
     ...stg,
-    jobs: stg.jobs.map((job) => ({ ...job, taskRoleArn: taskRole })),
+    jobs: (stg.jobs as JobFromContainerConfig[]).map((job) => ({
+      ...job,
+      task: { ...job.task, taskRoleArn: taskRole },
+    })),
   };
 
   it("may be passed to ECS tasks under the boundary, and by the deployer", () => {

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "util";
 import { EnvironmentConfig } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
 import { ReleaseStack, releaseStackName } from "../../environments/release-stack";
-import { stateNames } from "../../modules/job-workflow/workflow-definition";
+import { stateNames } from "../../modules/job-workflow/state-names";
 
 /** One block (resource, data source, output, backend, ...) of the synthesized JSON. */
 export type Block = Record<string, unknown>;
@@ -176,11 +176,21 @@ export interface Asl extends AslBranch {
   readonly Comment?: string;
 }
 
+/**
+ * JSON text that Terraform completes when it applies, parsed. A value known only then (a looked-up
+ * subnet list) is written into the text as `${jsonencode(<expression>)}`; it is read here as the
+ * string `${<expression>}`, the way cdktf writes such a value into a plain attribute, so both
+ * renderings of one value compare equal.
+ */
+export function parseTerraformJson(text: unknown): unknown {
+  expect(typeof text).toBe("string");
+  return JSON.parse((text as string).replace(/\$\{jsonencode\(([^}]*)\)\}/g, '"${$1}"'));
+}
+
 /** The definition of the state machine named `name`, parsed as Step Functions reads it. */
 export function stateMachineDefinition(tf: TerraformJson, name: string): Asl {
   const { block } = resourceWhere(tf, "aws_sfn_state_machine", { name });
-  expect(typeof block.definition).toBe("string");
-  return JSON.parse(block.definition as string) as Asl;
+  return parseTerraformJson(block.definition) as Asl;
 }
 
 /**
