@@ -1,6 +1,6 @@
 /**
  * What the runner needs to start one job, as Terraform writes it at deploy time into the job's
- * SSM parameter (`<prefix>/<jobName>`, e.g. `/ecs-batch/prod/nightly-report`). ScheduledJob
+ * SSM parameter (`<prefix>/<jobName>`, e.g. `/ecs-batch/prod/nightly-report`). BatchJob
  * writes it; `ecs-batch run <job> --env <env>` reads it. Nothing is rewritten by hand after a
  * release: the task definition family always runs its latest active revision (or a pinned one).
  */

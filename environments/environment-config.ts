@@ -11,7 +11,7 @@ import {
 } from "../modules/batch-job/batch-job";
 import { SlackChannel } from "../modules/failure-notification/failure-topic";
 import { JobWorkflowProps, WorkflowJob } from "../modules/job-workflow/job-workflow";
-import { LaunchOptions } from "../modules/job-run/job-run";
+import { LaunchOptions, RunPlacement } from "../modules/job-run/job-run";
 import { RELEASE_TAG_KEY } from "../modules/permissions-boundary/environment-iam";
 
 /**
@@ -105,6 +105,10 @@ interface JobConfigCommon {
   readonly jobName: string;
   /** What the job does, for people. @default no description */
   readonly description?: string;
+  /** Where its tasks run, beyond the environment's cluster and network: a public IP (for
+   * subnets without a NAT gateway) and a pinned platform version.
+   * @default no public IP, the LATEST platform version */
+  readonly placement?: Pick<RunPlacement, "assignPublicIp" | "platformVersion">;
   /** How many tasks a run starts and how they are tagged. @default one task, tags propagated */
   readonly launch?: LaunchOptions;
   /** Whether running the job again after a failure is harmless. @default false */

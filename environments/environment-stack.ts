@@ -188,7 +188,7 @@ export class EnvironmentStack extends TerraformStack {
     const common = {
       jobName: job.jobName,
       description: job.description,
-      placement,
+      placement: { ...placement, ...job.placement },
       launch: job.launch,
       safeToRerun: job.safeToRerun,
       tags: job.tags,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { ESLint } from "eslint";
+import { spawnSync } from "node:child_process";
 import ts from "typescript";
 
 /*
@@ -84,11 +84,25 @@ describe("the import graph", () => {
 });
 
 describe("npm run lint", () => {
-  const eslint = new ESLint({ cwd: ROOT });
-  const ruleIds = async (code: string, file: string) =>
-    (await eslint.lintText(code, { filePath: join(ROOT, file) }))
-      .flatMap((result) => result.messages)
-      .map((message) => message.ruleId);
+  /** The rules `npm run lint`'s eslint breaks with this code as the file (stdin, not written). */
+  const ruleIds = async (code: string, file: string): Promise<string[]> => {
+    const eslint = spawnSync(
+      join(ROOT, "node_modules/.bin/eslint"),
+      ["--stdin", "--stdin-filename", file, "--format", "json"],
+      { cwd: ROOT, input: code, encoding: "utf8" },
+    );
+    const results = JSON.parse(eslint.stdout) as { messages: { ruleId: string }[] }[];
+    return results.flatMap((result) => result.messages).map((message) => message.ruleId);
+  };
+
+  it("passes an import of the contract in the library", async () => {
+    expect(
+      await ruleIds(
+        'import { JOB_TAG_KEY } from "../../contract/job-run-spec";\nexport const x = JOB_TAG_KEY;\n',
+        "modules/iam-role/new-file.ts",
+      ),
+    ).toEqual([]);
+  });
 
   it("fails on an import of the runner in the library", async () => {
     expect(
@@ -109,8 +123,7 @@ describe("npm run lint", () => {
   });
 
   it("fails on a new import cycle", async () => {
-    // scheduled-job imports the runner parameter module; importing scheduled-job back closes a
-    // cycle.
+    // batch-job imports the runner parameter module; importing batch-job back closes a cycle.
     expect(
       await ruleIds(
         'import { BatchJob } from "./batch-job";\nexport const x = BatchJob;\n',

@@ -41,7 +41,7 @@ export interface JobFailureNotificationProps {
   readonly environment?: string;
   /** ARN of the ECS cluster the job runs in. */
   readonly clusterArn: string;
-  /** Task definition family = the job name for ScheduledJob. */
+  /** Task definition family = the job name for BatchJob. */
   readonly family: string;
   /** The job's essential container: its exit code is the job's result. */
   readonly containerName: string;

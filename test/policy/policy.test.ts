@@ -25,10 +25,7 @@ interface OptOuts {
 
 const NO_OPT_OUTS: OptOuts = { writableRootFileSystem: [], publicIp: [] };
 
-/**
- * An environment's opt-outs: BatchJob names a job's task definition family after the job. An
- * environment's job cannot ask for a public IP: its placement is the environment's network.
- */
+/** An environment's opt-outs: BatchJob names a job's task definition family after the job. */
 function optOutsOf(config: EnvironmentConfig): OptOuts {
   return {
     writableRootFileSystem: config.jobs.flatMap((job) => {
@@ -41,7 +38,9 @@ function optOutsOf(config: EnvironmentConfig): OptOuts {
         .filter((c) => c.readonlyRootFilesystem === false)
         .map((c) => `${job.jobName}/${c.name}`);
     }),
-    publicIp: [],
+    publicIp: config.jobs
+      .filter((job) => job.placement?.assignPublicIp === true)
+      .map((job) => job.jobName),
   };
 }
 
@@ -474,13 +473,14 @@ describe("each rule fails on a bad resource", () => {
               container: { ...task.container, readonlyRootFilesystem: false },
               sidecars: [{ name: "proxy", image: "envoy:v1", readonlyRootFilesystem: false }],
             },
+            placement: { assignPublicIp: true },
           },
           ...rest,
         ],
       }),
     ).toEqual({
       writableRootFileSystem: [`${first.jobName}/${first.jobName}`, `${first.jobName}/proxy`],
-      publicIp: [],
+      publicIp: [first.jobName],
     });
   });
 

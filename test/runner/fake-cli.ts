@@ -17,7 +17,7 @@ export const NOW = Date.parse("2026-11-23T03:00:05.123Z");
 export const TASK_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task/batch/0123456789abcdef0";
 export const STARTED_BY = "ecs-batch/batch/scheduler-01";
 
-/** The SSM parameter of the job `nightly-report` in `prod`, as ScheduledJob writes it. */
+/** The SSM parameter of the job `nightly-report` in `prod`, as BatchJob writes it. */
 export const SPEC: JobRunSpec = {
   version: 1,
   job: "nightly-report",

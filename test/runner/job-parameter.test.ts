@@ -50,11 +50,13 @@ describe("readJobRunSpec", () => {
 });
 
 describe("parseJobRunSpec", () => {
-  test("accepts the spec ScheduledJob writes, with or without propagateTags", () => {
+  test("accepts the spec BatchJob writes, with or without propagateTags", () => {
     expect(parseJobRunSpec(JSON.stringify(SPEC), NAME, "nightly-report")).toEqual(SPEC);
     const withoutTags = JSON.parse(JSON.stringify({ ...SPEC, propagateTags: undefined }));
     expect(withoutTags).not.toHaveProperty("propagateTags");
     expect(jobRunSpecProblems(withoutTags, "nightly-report")).toEqual([]);
+    // What Terraform writes when a variable chose no propagation.
+    expect(jobRunSpecProblems({ ...SPEC, propagateTags: null }, "nightly-report")).toEqual([]);
   });
 
   test("text that is not JSON", () => {
@@ -112,7 +114,7 @@ describe("parseJobRunSpec", () => {
     [
       "propagateTags",
       "SERVICE",
-      `propagateTags "SERVICE" is not valid: it must be 'TASK_DEFINITION' or absent`,
+      `propagateTags "SERVICE" is not valid: it must be 'TASK_DEFINITION', null or absent`,
     ],
     [
       "enableEcsManagedTags",

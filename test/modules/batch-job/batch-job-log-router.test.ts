@@ -187,19 +187,12 @@ describe("BatchJob with a FireLens log router", () => {
     expect(Object.keys(resourcesOf(notified, "aws_sfn_state_machine"))).toHaveLength(1);
   });
 
-  // Source bug, left failing: BatchJob.addRunnerParameter (modules/batch-job/batch-job.ts) writes
-  // no parameter when run.container.logs is undefined, which it is for every routed job, so
-  // `ecs-batch run` cannot start one ("parameter not found"). Before the refactor the parameter
-  // was written, and the logRouter docs (batch-job.ts, README "Log routing") still say ecs-batch
-  // runs the job and only cannot stream its output.
-  it.failing(
-    "still writes the runner's parameter, so ecs-batch runs the job without streaming",
-    () => {
-      expect(resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").name).toBe(
-        "/ecs-batch/example-batch",
-      );
-    },
-  );
+  // The job's output is at the destination; the runner starts the job and waits for its exit code.
+  it("still writes the runner's parameter, so ecs-batch runs the job without streaming", () => {
+    expect(resourceAt(json, "aws_ssm_parameter", "job/RunnerParameter").name).toBe(
+      "/ecs-batch/example-batch",
+    );
+  });
 
   it("is refused by type for a job of an existing task definition", () => {
     // @ts-expect-error: a job has task (and with it a log router) or existingTaskDefinition

@@ -54,6 +54,13 @@ function publicIpOfSetting(value: unknown): unknown {
   return chosen ? `choose(${chosen[1]})` : value;
 }
 
+/** Whether tags are propagated: true, false, or `choose(<bool>)` when Terraform chooses (what
+ * stands for "none" differs: null on EventBridge and in the runner's spec, NONE for RunTask). */
+function propagation(value: unknown): unknown {
+  const chosen = /^\$\{(.*) \? "TASK_DEFINITION" : (null|"NONE")\}$/.exec(String(value));
+  return chosen ? `choose(${chosen[1]})` : value === "TASK_DEFINITION";
+}
+
 /** An absent list of security groups is none: the VPC's default. */
 const groups = (value: unknown) => value ?? [];
 
@@ -79,7 +86,7 @@ const meanings: Record<string, (stack: TerraformStack, run: JobRun) => Meaning> 
       assignPublicIp: publicIpOfBoolean(t.networkConfiguration.assignPublicIp),
       platformVersion: t.platformVersion,
       taskCount: t.taskCount,
-      propagateTags: t.propagateTags === "TASK_DEFINITION",
+      propagateTags: propagation(t.propagateTags),
       ecsManagedTags: t.enableEcsManagedTags,
     };
   },
@@ -93,7 +100,7 @@ const meanings: Record<string, (stack: TerraformStack, run: JobRun) => Meaning> 
       assignPublicIp: publicIpOfBoolean(p.networkConfiguration.assignPublicIp),
       platformVersion: p.platformVersion,
       taskCount: p.taskCount,
-      propagateTags: p.propagateTags === "TASK_DEFINITION",
+      propagateTags: propagation(p.propagateTags),
       ecsManagedTags: p.enableEcsManagedTags,
     };
   },
@@ -112,7 +119,7 @@ const meanings: Record<string, (stack: TerraformStack, run: JobRun) => Meaning> 
       platformVersion: a.PlatformVersion,
       // RunTask's Count: absent is one task.
       taskCount: a.Count ?? 1,
-      propagateTags: a.PropagateTags === "TASK_DEFINITION",
+      propagateTags: propagation(a.PropagateTags),
       ecsManagedTags: a.EnableECSManagedTags,
     };
   },
@@ -130,7 +137,7 @@ const meanings: Record<string, (stack: TerraformStack, run: JobRun) => Meaning> 
       platformVersion: s.platformVersion,
       // The runner starts one task.
       taskCount: 1,
-      propagateTags: s.propagateTags === "TASK_DEFINITION",
+      propagateTags: propagation(s.propagateTags),
       ecsManagedTags: s.enableEcsManagedTags,
     };
   },
@@ -138,6 +145,7 @@ const meanings: Record<string, (stack: TerraformStack, run: JobRun) => Meaning> 
 
 type Variables = {
   bool: TerraformVariable;
+  boolNamed: (name: string) => TerraformVariable;
   list: (name: string) => TerraformVariable;
   string: TerraformVariable;
 };
@@ -163,16 +171,34 @@ const platformVersions: [string, (v: Variables) => string | undefined][] = [
   ["platform 1.4.0", () => "1.4.0"],
   ["platform from a variable", (v) => v.string.stringValue],
 ];
-const launches: [string, LaunchOptions | undefined][] = [
-  ["default launch", undefined],
-  ["no tag propagation, no managed tags", { propagateTags: false, enableEcsManagedTags: false }],
+/** Launch options, and what every starter must make of their tags. */
+const launches: [
+  string,
+  (v: Variables) => LaunchOptions | undefined,
+  Pick<Meaning, "propagateTags" | "ecsManagedTags">,
+][] = [
+  ["default launch", () => undefined, { propagateTags: true, ecsManagedTags: true }],
+  [
+    "no tag propagation, no managed tags",
+    () => ({ propagateTags: false, enableEcsManagedTags: false }),
+    { propagateTags: false, ecsManagedTags: false },
+  ],
+  [
+    "tags from variables",
+    (v) => ({
+      propagateTags: v.boolNamed("propagate_tags").booleanValue as unknown as boolean,
+      enableEcsManagedTags: v.boolNamed("managed_tags").booleanValue as unknown as boolean,
+    }),
+    // Terraform chooses: a reference is neither dropped nor read as true.
+    { propagateTags: "choose(var.propagate_tags)", ecsManagedTags: "${var.managed_tags}" },
+  ],
 ];
 
 const cases = publicIps.flatMap(([ip, publicIp]) =>
   subnetLists.flatMap(([sn, subnets]) =>
     securityGroupLists.flatMap(([sg, securityGroups]) =>
       platformVersions.flatMap(([pv, platformVersion]) =>
-        launches.map(([ln, launch]) => ({
+        launches.map(([ln, launch, tags]) => ({
           name: [ip, sn, sg, pv, ln].join(", "),
           placement: (v: Variables): RunPlacement => ({
             clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
@@ -182,6 +208,7 @@ const cases = publicIps.flatMap(([ip, publicIp]) =>
             platformVersion: platformVersion(v),
           }),
           launch,
+          tags,
         })),
       ),
     ),
@@ -190,33 +217,35 @@ const cases = publicIps.flatMap(([ip, publicIp]) =>
 
 function stackWithVariables(): { stack: TerraformStack; variables: Variables } {
   const stack = new TerraformStack(Testing.app(), "test");
-  const lists = new Map<string, TerraformVariable>();
+  const made = new Map<string, TerraformVariable>();
+  const variable = (name: string, type: string) => {
+    if (!made.has(name)) {
+      made.set(name, new TerraformVariable(stack, name, { type }));
+    }
+    return made.get(name)!;
+  };
   return {
     stack,
     variables: {
       bool: new TerraformVariable(stack, "public_ip", { type: "bool" }),
       string: new TerraformVariable(stack, "platform_version", { type: "string" }),
-      list: (name) => {
-        if (!lists.has(name)) {
-          lists.set(name, new TerraformVariable(stack, name, { type: "list(string)" }));
-        }
-        return lists.get(name)!;
-      },
+      list: (name) => variable(name, "list(string)"),
+      boolNamed: (name) => variable(name, "bool"),
     },
   };
 }
 
 describe("the starters of a job", () => {
   it(`cover ${cases.length} combinations of options`, () => {
-    expect(cases.length).toBe(4 * 2 * 3 * 3 * 2);
+    expect(cases.length).toBe(4 * 2 * 3 * 3 * 3);
   });
 
-  it.each(cases)("mean the same run: $name", ({ placement, launch }) => {
+  it.each(cases)("mean the same run: $name", ({ placement, launch, tags }) => {
     const { stack, variables } = stackWithVariables();
     const run: JobRun = {
       taskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/report:3",
       placement: placement(variables),
-      launch,
+      launch: launch(variables),
       container: {
         name: "report",
         logs: { logGroupName: "/batch/report", streamPrefix: "batch", region: "ap-northeast-1" },
@@ -234,6 +263,7 @@ describe("the starters of a job", () => {
     }
     // Literal values stay literal, variables stay references: nothing is guessed or dropped.
     expect(rule.meaning.taskCount).toBe(1);
+    expect(rule.meaning).toMatchObject(tags);
   });
 });
 

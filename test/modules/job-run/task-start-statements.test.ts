@@ -258,10 +258,7 @@ describe("taskStartStatements", () => {
       );
     });
 
-    // Source bug, left failing: passRoleResources (modules/job-run/task-start-statements.ts)
-    // dedupes the literal roles but not the optional ones, so jobs sharing one apply-time task role
-    // render `compact(["...", var.task_role_arn, var.task_role_arn])`: the ARN twice in the grant.
-    it.failing("names a task role that several jobs share once", () => {
+    it("names a task role that several jobs share once", () => {
       const policy = renderedPolicy((scope) => {
         const shared = taskRole(scope);
         return taskStartStatements([

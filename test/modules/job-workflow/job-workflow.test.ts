@@ -590,11 +590,11 @@ describe("JobWorkflow", () => {
     });
     const definition = onlyResource(json, "aws_sfn_state_machine").definition as string;
 
-    // Source bug, left for the library's owner: launchOf (modules/job-run/render-job-run.ts)
-    // reads `propagateTags !== false`, which a token always is, so every starter propagates the
-    // task definition's tags even when the variable is false: what assignPublicIp did before.
-    it.failing("lets Terraform choose whether the task gets the task definition's tags", () => {
-      expect(definition).toContain("var.propagate_tags");
+    // A token is never the literal false: read as one, every task would get the tags.
+    it("lets Terraform choose whether the task gets the task definition's tags", () => {
+      expect(definition).toContain(
+        '"PropagateTags":"${var.propagate_tags ? "TASK_DEFINITION" : "NONE"}"',
+      );
     });
   });
 

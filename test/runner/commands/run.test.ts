@@ -154,6 +154,14 @@ describe("ecs-batch run <job> --env <env>", () => {
     expect(run.requests[0].runTaskInput).not.toHaveProperty("propagateTags");
   });
 
+  test("a spec whose propagateTags is null (chosen by a Terraform variable) starts the task without it", async () => {
+    parameterHolds(PARAMETER, { ...SPEC, propagateTags: null });
+
+    const run = await runFakeCli(RUN);
+
+    expect(run.requests[0].runTaskInput).not.toHaveProperty("propagateTags");
+  });
+
   test.each([
     { args: ["run", "nightly-report"], says: "error: give the job's environment with --env <env>" },
     {
