@@ -1,6 +1,7 @@
 import {
   CorpusCaseName,
   ecsTaskStateChangeCorpus,
+  eventsOfJobs,
   GUARDDUTY_AGENT_CONTAINER,
   taskStateChangeEvent,
 } from "./ecs-task-state-change-events";
@@ -149,5 +150,19 @@ describe("ecsTaskStateChangeCorpus", () => {
       otherClusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch-prod",
     });
     expect(elsewhere.otherClusterExit1.event.detail.clusterArn).toMatch(/cluster\/batch-prod$/);
+  });
+});
+
+describe("eventsOfJobs", () => {
+  it("names the events of several jobs' corpora apart, for one matchEvents call", () => {
+    const dev = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch-dev";
+    const prod = "arn:aws:ecs:ap-northeast-1:210987654321:cluster/batch-prod";
+    const events = eventsOfJobs({
+      "dev/report": ecsTaskStateChangeCorpus({ jobName: "report", clusterArn: dev }),
+      "prod/report": ecsTaskStateChangeCorpus({ jobName: "report", clusterArn: prod }),
+    });
+    expect(Object.keys(events)).toHaveLength(2 * 18);
+    expect(events["dev/report jobExit1"].detail.clusterArn).toBe(dev);
+    expect(events["prod/report jobExit1"].account).toBe("210987654321");
   });
 });

@@ -525,3 +525,18 @@ export function eventsOf(corpus: Corpus): Record<CorpusCaseName, EcsTaskStateCha
     Object.entries(corpus).map(([name, c]) => [name, (c as CorpusCase).event]),
   ) as Record<CorpusCaseName, EcsTaskStateChangeEvent>;
 }
+
+/**
+ * The events of several corpora (one per job, or per job and environment) under one name each,
+ * `<key> <case name>`, so one {@link matchEvents} call matches every job's patterns against every
+ * job's events: the JVM starts once.
+ */
+export function eventsOfJobs(
+  corpora: Readonly<Record<string, Corpus>>,
+): Record<string, EcsTaskStateChangeEvent> {
+  return Object.fromEntries(
+    Object.entries(corpora).flatMap(([key, corpus]) =>
+      Object.entries(eventsOf(corpus)).map(([name, event]) => [`${key} ${name}`, event]),
+    ),
+  );
+}
