@@ -12,6 +12,7 @@ export default tseslint.config(
       ".venv-scan/",
       ".gen/",
       "dist/",
+      "test/event-ruler/harness/target/",
     ],
   },
   js.configs.recommended,

@@ -1,6 +1,8 @@
-// Two projects: `unit` (fast, in-process: cdktf synths and the runner with SDK mocks) and
-// `integration` (the built ecs-batch CLI as a subprocess against moto's server; needs
-// `npm run build` and `npm run setup:python`, which `npm run test:integration` runs first).
+// Two projects: `unit` (fast, in-process: cdktf synths and the runner with SDK mocks; event
+// patterns run through event-ruler in a JVM, built by `npm run setup:event-ruler`, which
+// `npm run unit` runs first) and `integration` (the built ecs-batch CLI as a subprocess against
+// moto's server; needs `npm run build` and `npm run setup:python`, which `npm run test:integration`
+// runs first).
 const integrationDir = "<rootDir>/test/runner/integration/";
 
 // tsconfig has isolatedModules, so ts-jest only transpiles; `tsc --noEmit` (npm test) type-checks.
