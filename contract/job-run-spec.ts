@@ -52,3 +52,15 @@ export function jobParameterPrefix(environment: string): string {
 export function jobParameterName(prefix: string, jobName: string): string {
   return `${prefix.replace(/\/+$/, "")}/${jobName}`;
 }
+
+/**
+ * The command that runs a job again from its parameter: `--env <env>` when the prefix is an
+ * environment's, else `--parameter-prefix <prefix>`. What failure notices tell people to run.
+ */
+export function runCommandOf(jobName: string, prefix: string): string {
+  const trimmed = prefix.replace(/\/+$/, "");
+  const environment = /^\/ecs-batch\/([^/]+)$/.exec(trimmed)?.[1];
+  return environment !== undefined && jobParameterPrefix(environment) === trimmed
+    ? `ecs-batch run ${jobName} --env ${environment}`
+    : `ecs-batch run ${jobName} --parameter-prefix ${trimmed}`;
+}

@@ -4,7 +4,7 @@ import { EnvironmentConfig } from "./environment-config";
  * prod: jobs run in the platform team's existing cluster; logs are kept for a year. A merge to
  * main releases the sales report: its image is built, tagged with the commit's first 7
  * characters, pushed, and the stack deployed with that tag. The account, network, bucket and
- * connection below are placeholders: replace them with your own.
+ * connection, e-mail address and Slack IDs below are placeholders: replace them with your own.
  */
 export const prod: EnvironmentConfig = {
   name: "prod",
@@ -17,6 +17,11 @@ export const prod: EnvironmentConfig = {
   cluster: { existing: { name: "platform-prod" } },
   backend: { s3: { bucket: "example-tfstate-prod-333333333333" } },
   defaultTags: { Project: "ecs-scheduled-batch", Owner: "platform" },
+  // Failures go to on-call by e-mail and to Slack (AWS Chatbot: authorise the workspace first).
+  notifications: {
+    emailAddresses: ["batch-oncall@example.com"],
+    slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
+  },
   images: { "sales-report": { keepImages: 50 } },
   release: {
     connectionArn:

@@ -1,8 +1,8 @@
 import { EnvironmentConfig } from "./environment-config";
 
 /**
- * stg: the network is looked up by tags, so the config survives a VPC rebuild. The account
- * and bucket below are placeholders: replace them with your own.
+ * stg: the network is looked up by tags, so the config survives a VPC rebuild; failures are
+ * e-mailed. The account, bucket and address below are placeholders: replace them with your own.
  */
 export const stg: EnvironmentConfig = {
   name: "stg",
@@ -15,6 +15,7 @@ export const stg: EnvironmentConfig = {
   cluster: { create: { name: "batch-stg" } },
   backend: { s3: { bucket: "example-tfstate-stg-222222222222" } },
   defaultTags: { Project: "ecs-scheduled-batch", Owner: "platform" },
+  notifications: { emailAddresses: ["batch-alerts@example.com"] },
   jobs: [
     {
       jobName: "example-batch",

@@ -3,6 +3,7 @@ export * from "./batch-job";
 export * from "./batch-task-definition";
 export * from "./dead-letter-queue";
 export * from "./ecr-repository";
+export * from "./ecs-arns";
 export * from "./ecs-event-target";
 export * from "./failure-notification";
 export * from "./github-deploy-role";

@@ -105,11 +105,17 @@ module "nightly_report" {
 module "nightly_report_failures" {
   source = "../../terraform-modules/job-failure-alerts"
 
-  job_name               = module.nightly_report.container_name
-  cluster_arn            = var.cluster_arn
-  log_group_name         = module.nightly_report.log_group_name
-  rule_name              = module.nightly_report.rule_name
-  dead_letter_queue_name = module.nightly_report.dead_letter_queue_name
+  job_name                = module.nightly_report.container_name
+  cluster_arn             = var.cluster_arn
+  log_group_name          = module.nightly_report.log_group_name
+  rule_name               = module.nightly_report.rule_name
+  dead_letter_queue_name  = module.nightly_report.dead_letter_queue_name
+  safe_to_rerun           = true
+  runner_parameter_prefix = "/ecs-batch/${var.environment}"
+
+  # The environment's notice filter reads the job's stopped tasks; the alarms go to the topic.
+  notice_filter_arn      = module.batch_failures.notice_filter_arn
+  notice_filter_role_arn = module.batch_failures.notice_filter_role_arn
   topic_arn              = module.batch_failures.topic_arn
 }
 

@@ -1,7 +1,7 @@
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { JOB_TAG_KEY } from "../../contract/job-run-spec";
+import { JOB_TAG_KEY, runCommandOf } from "../../contract/job-run-spec";
 import {
   BatchTaskDefinition,
   CpuArchitecture,
@@ -34,7 +34,7 @@ import { providerRegion } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
 import { validateIamRoleName, validateRuleName } from "../validation/names";
-import { clusterTasksArn, ecrRepositoryArnOfImage, familyRevisionsArn } from "./arns";
+import { clusterTasksArn, ecrRepositoryArnOfImage, familyRevisionsArn } from "../ecs-arns/ecs-arns";
 import { executionRolePolicy } from "./job-policies";
 import { addRunnerParameter, DEFAULT_RUNNER_PARAMETER_PREFIX } from "./runner-parameter";
 
@@ -268,8 +268,6 @@ export class BatchJob extends Construct implements RunnableJob {
   readonly access: JobRunAccess;
   /** Name of the container whose exit code is the job's result, when known. */
   readonly jobContainerName?: string;
-  /** Whether the job has containers besides its own. */
-  readonly hasSidecars: boolean;
   readonly safeToRerun: boolean;
   readonly clusterArn: string;
   /** The schedule, when the job has one. */
@@ -304,6 +302,9 @@ export class BatchJob extends Construct implements RunnableJob {
   readonly workflow?: JobWorkflow;
   /** The SSM parameter the runner reads, when one is written. */
   readonly runnerParameter?: SsmParameter;
+  /** How a job scheduler runs the job, when its parameter is written, e.g.
+   * `ecs-batch run nightly-report --env prod`. */
+  readonly runCommand?: string;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
@@ -314,7 +315,6 @@ export class BatchJob extends Construct implements RunnableJob {
     this.clusterArn = props.placement.clusterArn;
     const task = props.task;
     const logs = task?.logs ?? {};
-    this.hasSidecars = (task?.sidecars ?? []).length > 0 || task?.logRouter !== undefined;
     this.logStreamPrefix = logs.streamPrefix ?? "batch";
     // Only a job whose task definition is made here logs, and needs the region for it.
     this.region = task ? (logs.region ?? providerRegion(this)) : undefined;
@@ -381,6 +381,9 @@ export class BatchJob extends Construct implements RunnableJob {
     };
 
     this.runnerParameter = this.addRunnerParameter(props, tags);
+    const prefix = props.runnerParameterPrefix ?? DEFAULT_RUNNER_PARAMETER_PREFIX;
+    this.runCommand =
+      this.runnerParameter && prefix !== false ? runCommandOf(props.jobName, prefix) : undefined;
     this.runnerParameterArn = this.runnerParameter?.arn;
     const started = this.addSchedule(props, tags);
     this.workflow = started.workflow;
@@ -400,10 +403,11 @@ export class BatchJob extends Construct implements RunnableJob {
         clusterArn: this.clusterArn,
         family: props.jobName,
         containerName: this.jobContainerName!,
-        hasSidecars: this.hasSidecars,
         logGroupName: this.logGroupName!,
         logStreamPrefix: this.logStreamPrefix,
-        region: this.region!,
+        logRouterDestination: props.task?.logRouter?.destination.name,
+        safeToRerun: this.safeToRerun,
+        rerunCommand: this.runCommand,
         topic: props.failureNotification.topic,
         scheduleRuleName: this.rule?.ruleName,
         deadLetterQueueName: this.schedule?.deadLetterQueue?.queueName,

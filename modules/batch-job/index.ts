@@ -1,4 +1,3 @@
-export * from "./arns";
 export * from "./batch-job";
 export * from "./job-policies";
 export * from "./runner-parameter";

@@ -143,7 +143,7 @@ export class DeadLetterQueue extends Construct {
    * The rule ARN as written into the policy JSON. A plain reference such as
    * `${aws_cloudwatch_event_rule.x.arn}` stays in place; an expression with quoted arguments
    * would make the policy unreadable JSON for people and scanners, so it goes through a local
-   * (as in modules/batch-job/arns.ts).
+   * (as in modules/ecs-arns/ecs-arns.ts).
    */
   private policyValue(ruleArn: string, ruleNumber: number): string {
     if (!isUnresolved(ruleArn)) {

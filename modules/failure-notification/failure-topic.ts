@@ -13,6 +13,8 @@ import { PolicyStatement } from "../iam-role/policy-document";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
 import { renderResourcePolicy, ResourcePolicyStatement } from "../iam-role/resource-policy";
+import { FailureDelivery, FailureDestination } from "./failure-destination";
+import { FailureNoticeFilter } from "./failure-notice-filter";
 
 /** A Slack channel that AWS Chatbot (Amazon Q Developer in chat applications) posts to. */
 export interface SlackChannel {
@@ -21,32 +23,6 @@ export interface SlackChannel {
   readonly workspaceId: string;
   /** Slack channel ID, e.g. "C0123456789". */
   readonly channelId: string;
-}
-
-/**
- * What the messages of a topic look like: plain `text` for people (e-mail, HTTPS), or AWS Chatbot
- * custom notifications (`chatbot`, JSON), because Chatbot drops messages it cannot read.
- */
-export type NotificationFormat = "text" | "chatbot";
-
-/** A topic that failure notices are published to, and the message format it expects. */
-export interface FailureDelivery {
-  readonly topicArn: string;
-  readonly format: NotificationFormat;
-}
-
-/**
- * Where failure notices go: every topic with the message format it expects, and the key that
- * encrypts them. A {@link FailureTopic} is one; so is a topic made elsewhere, e.g. by the
- * failure-notification Terraform module.
- */
-export interface FailureDestination {
-  readonly deliveries: readonly FailureDelivery[];
-  /** ARN of the key that encrypts the topics. The result filter of a job with sidecars publishes
-   * with its own role, which needs the key; without sidecars EventBridge publishes through the
-   * key's policy.
-   * @default none: only jobs without sidecars can be notified of */
-  readonly kmsKeyArn?: string;
 }
 
 export interface FailureTopicProps {
@@ -89,7 +65,7 @@ const PUBLISHING_SERVICES = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
  * second topic for AWS Chatbot, both encrypted with a customer managed KMS key that EventBridge
  * rules and CloudWatch alarms may use, and both refusing publishers without TLS.
  */
-export class FailureTopic extends Construct {
+export class FailureTopic extends Construct implements FailureDestination {
   /** The topic whose subscribers (e-mail, HTTPS) get plain text. */
   readonly topic: SnsTopic;
   readonly topicArn: string;
@@ -109,6 +85,9 @@ export class FailureTopic extends Construct {
   readonly slackChannel?: ChatbotSlackChannelConfiguration;
   /** Every topic, with the message format it expects. */
   readonly deliveries: readonly FailureDelivery[];
+  private readonly tags?: Readonly<Record<string, string>>;
+  private readonly name: string;
+  private filter?: FailureNoticeFilter;
 
   constructor(scope: Construct, id: string, props: FailureTopicProps) {
     super(scope, id);
@@ -181,6 +160,21 @@ export class FailureTopic extends Construct {
       });
     }
     this.deliveries = deliveries;
+    this.name = props.name;
+    this.tags = props.tags;
+  }
+
+  /**
+   * The notice filter of this topic (`<name>-notices`, see {@link FailureNoticeFilter}), made on
+   * first use: by the first job that reports its failures here.
+   */
+  noticeFilter(): FailureNoticeFilter {
+    this.filter ??= new FailureNoticeFilter(this, "NoticeFilter", {
+      name: `${this.name}-notices`,
+      destination: this,
+      tags: this.tags,
+    });
+    return this.filter;
   }
 
   /**

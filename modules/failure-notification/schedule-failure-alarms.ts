@@ -1,6 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import { FailureDestination } from "./failure-topic";
+import { FailureDestination } from "./failure-destination";
 
 /** What a schedule's alarms watch, and whom they tell. */
 export interface ScheduleFailureAlarmsOptions {

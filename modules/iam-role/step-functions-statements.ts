@@ -36,17 +36,21 @@ export function stateMachineTracingStatement(): PolicyStatement {
   };
 }
 
-/** Publishing to SNS topics encrypted with a KMS key: the topics, and the key to encrypt with. */
-export function publishToEncryptedTopicsStatements(
+/** Publishing to SNS topics: the topics, and the customer managed key that encrypts them, if any. */
+export function publishToTopicsStatements(
   topicArns: readonly string[],
-  kmsKeyArn: string,
+  kmsKeyArn: string | undefined,
 ): PolicyStatement[] {
   return [
     { sid: "PublishFailureNotices", actions: ["sns:Publish"], resources: [...topicArns] },
-    {
-      sid: "EncryptFailureNotices",
-      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-      resources: [kmsKeyArn],
-    },
+    ...(kmsKeyArn === undefined
+      ? []
+      : [
+          {
+            sid: "EncryptFailureNotices",
+            actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources: [kmsKeyArn],
+          },
+        ]),
   ];
 }

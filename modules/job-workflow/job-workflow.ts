@@ -7,7 +7,7 @@ import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
 import { PolicyStatement } from "../iam-role/policy-document";
 import {
-  publishToEncryptedTopicsStatements,
+  publishToTopicsStatements,
   stateMachineLoggingStatement,
   stateMachineTracingStatement,
 } from "../iam-role/step-functions-statements";
@@ -236,7 +236,7 @@ export class JobWorkflow extends Construct {
     const topic = props.failureNotification?.topic;
     if (topic) {
       statements.push(
-        ...publishToEncryptedTopicsStatements(
+        ...publishToTopicsStatements(
           topic.deliveries.map((d) => d.topicArn),
           topic.kmsKeyArn,
         ),

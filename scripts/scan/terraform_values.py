@@ -131,6 +131,8 @@ VARIABLE_ARN_TYPES: dict[str, str] = {
     "cluster_arn": "aws_ecs_cluster",
     "ecr_repository_arns": "aws_ecr_repository",
     "log_kms_key_arn": "aws_kms_key",
+    "notice_filter_arn": "aws_sfn_state_machine",
+    "notice_filter_role_arn": "aws_iam_role",
     "task_role_arn": "aws_iam_role",
     "topic_arn": "aws_sns_topic",
 }

@@ -2,8 +2,9 @@ import { EMAIL_ADDRESS, FailureTopic } from "../../modules/failure-notification/
 import { TerraformModule, VariableValidation } from "./terraform-module";
 import { eachMatches, matches } from "./validations";
 
-/** Topic names have at most 256 characters, and the topic's key alias is `alias/<name>`. */
-const TOPIC_NAME_MAX = 256 - "alias/".length;
+/** Role names have at most 64 characters, and the notice filter's role is
+ * `<name>-notices-filter`. */
+const TOPIC_NAME_MAX = 64 - "-notices-filter".length;
 
 /** SNS subscribes an endpoint once, and the subscriptions are keyed by endpoint. */
 function distinct(name: string): VariableValidation {
@@ -17,7 +18,7 @@ function distinct(name: string): VariableValidation {
 export const failureNotificationModule: TerraformModule = {
   name: "failure-notification",
   summary:
-    "An SNS topic for failure notices of batch jobs, encrypted with a customer managed KMS key (rotation on) that EventBridge rules and CloudWatch alarms of this account may use, refusing publishers without TLS, with e-mail and HTTPS subscriptions.",
+    "An SNS topic for failure notices of batch jobs, encrypted with a customer managed KMS key (rotation on) that EventBridge rules and CloudWatch alarms of this account may use, refusing publishers without TLS, with e-mail and HTTPS subscriptions; and the notice filter that the job-failure-alerts module sends each job's stopped tasks to: it decides by the job's own container and sends one notice per failed task (Step Functions: an Express filter, a Standard sender named after the task, their roles, log groups and alarms).",
   notOffered: [
     "Slack through AWS Chatbot: it adds a second topic, a role and a channel configuration. Use the cdktf `FailureTopic` with `slack`.",
     "An existing KMS key: the module always makes the topic's key, whose policy lets EventBridge and CloudWatch alarms publish.",
@@ -32,7 +33,7 @@ export const failureNotificationModule: TerraformModule = {
         matches(
           "name",
           `^[A-Za-z0-9_-]{1,${TOPIC_NAME_MAX}}$`,
-          `The name must have 1-${TOPIC_NAME_MAX} letters, digits, '-' and '_': it names the topic and its key alias, alias/<name>, which may have at most 256 characters.`,
+          `The name must have 1-${TOPIC_NAME_MAX} letters, digits, '-' and '_': it names the topic, its key alias and the notice filter's roles, such as <name>-notices-filter, which may have at most 64 characters.`,
         ),
       ],
       example: '"prod-batch-failures"',
@@ -78,6 +79,16 @@ export const failureNotificationModule: TerraformModule = {
       description:
         "ARN of the key that encrypts the topic: publishers need kms:GenerateDataKey* and kms:Decrypt on it.",
     },
+    {
+      name: "notice_filter_arn",
+      description:
+        "ARN of the notice filter (a state machine): notice_filter_arn of each job-failure-alerts module.",
+    },
+    {
+      name: "notice_filter_role_arn",
+      description:
+        "ARN of the role EventBridge assumes to start the notice filter: notice_filter_role_arn of each job-failure-alerts module.",
+    },
   ],
   build: (scope, inputs) => {
     const topic = new FailureTopic(scope, "Topic", {
@@ -85,10 +96,13 @@ export const failureNotificationModule: TerraformModule = {
       emailAddresses: inputs.list("email_addresses"),
       httpsEndpoints: inputs.list("https_endpoints"),
     });
+    const filter = topic.noticeFilter();
     return {
       topic_arn: topic.topicArn,
       topic_name: topic.topic.name,
       kms_key_arn: topic.kmsKeyArn,
+      notice_filter_arn: filter.stateMachineArn,
+      notice_filter_role_arn: filter.eventsRoleArn,
     };
   },
 };

@@ -2,7 +2,8 @@ import {
   CLUSTER_ARN,
   JobFailureNotification,
 } from "../../modules/failure-notification/job-failure-notification";
-import { providerRegion } from "../../modules/stack-context";
+import { runCommandOf } from "../../contract/job-run-spec";
+import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/batch-job/runner-parameter";
 import { TerraformModule } from "./terraform-module";
 import { matches } from "./validations";
 
@@ -16,10 +17,9 @@ const JOB_NAME_MAX = 64 - "-failed".length;
 export const jobFailureAlertsModule: TerraformModule = {
   name: "job-failure-alerts",
   summary:
-    "Failure notices of one job of the scheduled-job module, sent to a topic of the failure-notification module: an EventBridge rule on the job's stopped tasks (non-zero exit, killed, or never started) with a message that names the exit code, the reason and a link to the logs, and CloudWatch alarms on runs the schedule could not start (the rule's failed invocations, messages in its dead-letter queue).",
+    "Failure notices of one job of the scheduled-job module, through the notice filter of the failure-notification module: an EventBridge rule on the job's stopped tasks (its cluster, any revision of its family, however started) that hands each one to the filter, which decides by the job's own container (a non-zero exit code, or none) and sends one notice per failed task, naming the exit code or why there is none, the stop code and reason, when it started and stopped, links to the task and to the run's log, and how to re-run it; and CloudWatch alarms on runs the schedule could not start (the rule's failed invocations, messages in its dead-letter queue).",
   notOffered: [
-    "Jobs with sidecars: their notices need a result filter (a state machine, its roles and log group). Use the cdktf `ScheduledJob` with `failureNotification`.",
-    "The environment's name in messages, and AWS Chatbot (Slack) messages: use the cdktf `FailureTopic` and `ScheduledJob`.",
+    "The environment's name in messages, and AWS Chatbot (Slack) messages: use the cdktf `FailureTopic` and `BatchJob`.",
     "Jobs not made by the scheduled-job module: the module expects the container and family named after the job and the log stream prefix batch.",
     "Tags: set them with the provider's `default_tags`.",
   ],
@@ -96,10 +96,59 @@ export const jobFailureAlertsModule: TerraformModule = {
       example: "module.nightly_report.dead_letter_queue_name",
     },
     {
+      name: "notice_filter_arn",
+      type: "string",
+      description:
+        "The notice filter the rule sends the job's stopped tasks to: notice_filter_arn of the failure-notification module.",
+      validation: [
+        matches(
+          "notice_filter_arn",
+          "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$",
+          "The notice_filter_arn must be a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME): notice_filter_arn of the failure-notification module.",
+        ),
+      ],
+      example: "module.batch_failures.notice_filter_arn",
+    },
+    {
+      name: "notice_filter_role_arn",
+      type: "string",
+      description:
+        "The role EventBridge assumes to start the notice filter: notice_filter_role_arn of the failure-notification module.",
+      validation: [
+        matches(
+          "notice_filter_role_arn",
+          "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$",
+          "The notice_filter_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): notice_filter_role_arn of the failure-notification module.",
+        ),
+      ],
+      example: "module.batch_failures.notice_filter_role_arn",
+    },
+    {
+      name: "safe_to_rerun",
+      type: "bool",
+      description:
+        "Whether running the job again is harmless, as notices say: safe_to_rerun of the job.",
+      default: false,
+    },
+    {
+      name: "runner_parameter_prefix",
+      type: "string",
+      description:
+        "The job's runner_parameter_prefix, for the re-run command in notices: ecs-batch run <job_name> --parameter-prefix <prefix>.",
+      default: DEFAULT_RUNNER_PARAMETER_PREFIX,
+      validation: [
+        matches(
+          "runner_parameter_prefix",
+          "^(/[A-Za-z0-9_.-]+)+/?$",
+          "The runner_parameter_prefix must be an SSM parameter path such as /ecs-batch/prod.",
+        ),
+      ],
+    },
+    {
       name: "topic_arn",
       type: "string",
       description:
-        "The topic notices go to: topic_arn of the failure-notification module, whose key policy lets EventBridge and CloudWatch alarms publish.",
+        "The topic the alarms notify: topic_arn of the failure-notification module, whose key policy lets CloudWatch alarms publish.",
       validation: [
         matches(
           "topic_arn",
@@ -111,7 +160,7 @@ export const jobFailureAlertsModule: TerraformModule = {
     },
   ],
   outputs: [
-    { name: "failure_rule_arn", description: "ARN of the rule on the job's failed runs." },
+    { name: "failure_rule_arn", description: "ARN of the rule on the job's stopped tasks." },
     { name: "failure_rule_name", description: "Name of the rule: <job_name>-failed." },
     {
       name: "start_failed_alarm_arn",
@@ -129,10 +178,16 @@ export const jobFailureAlertsModule: TerraformModule = {
       clusterArn: inputs.string("cluster_arn"),
       family: jobName,
       containerName: jobName,
-      hasSidecars: false,
       logGroupName: inputs.string("log_group_name"),
-      region: providerRegion(scope),
-      topic: { deliveries: [{ topicArn: inputs.string("topic_arn"), format: "text" }] },
+      safeToRerun: inputs.bool("safe_to_rerun"),
+      rerunCommand: runCommandOf(jobName, inputs.string("runner_parameter_prefix")),
+      topic: {
+        deliveries: [{ topicArn: inputs.string("topic_arn"), format: "text" }],
+        noticeFilter: () => ({
+          stateMachineArn: inputs.string("notice_filter_arn"),
+          eventsRoleArn: inputs.string("notice_filter_role_arn"),
+        }),
+      },
       scheduleRuleName: inputs.string("rule_name"),
       deadLetterQueueName: inputs.string("dead_letter_queue_name"),
     });

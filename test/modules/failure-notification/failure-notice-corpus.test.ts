@@ -1,183 +1,221 @@
+import { readFileSync } from "fs";
+import { join } from "path";
 import jsonata from "jsonata";
+import { EnvironmentConfig } from "../../../environments/environment-config";
+import { dev } from "../../../environments/dev";
+import { prod } from "../../../environments/prod";
+import { stg } from "../../../environments/stg";
+import { JOB_FAILED } from "../../../modules/failure-notification";
 import {
-  FAILURE_EVENT_PATHS,
-  JOB_CONTAINER_FAILED,
-  jobFailurePattern,
-  resultFilterInputTemplate,
-} from "../../../modules/failure-notification";
-import {
+  Corpus,
   CorpusCaseName,
   ecsTaskStateChangeCorpus,
-  eventsOf,
+  eventsOfJobs,
 } from "../../event-ruler/ecs-task-state-change-events";
 import { matchEvents, MatchTable } from "../../event-ruler/event-ruler";
+import {
+  NoticePath,
+  noticePathsOf,
+  NoticeWorld,
+  Publication,
+} from "../../event-ruler/notice-paths";
+import { synthEnvironment } from "../../environments/synth-environment";
 
-const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch-dev";
-const JOB = "example-batch";
-const corpus = ecsTaskStateChangeCorpus({ jobName: JOB, clusterArn: CLUSTER });
-const caseNames = Object.keys(corpus) as CorpusCaseName[];
-
-/** What today's notice does with one event of the corpus. */
-interface TodaysOutcome {
-  /** The rule of a job without sidecars matches the event (and notifies). */
-  readonly single: boolean;
-  /** The rule of a job with sidecars matches the event (and starts the result filter). */
-  readonly sidecars: boolean;
-  /** The result filter's JOB_CONTAINER_FAILED holds for the event. */
-  readonly condition: boolean;
-  /** The exit code the single-container notice shows: `$.detail.containers[0].exitCode`. */
-  readonly noticeExitCode: number | undefined;
-}
-
-/**
- * Today's outcomes, as they are: both matching modes of event-ruler agree on all of them. `//`
- * marks the ones that differ from the corpus's expected outcome.
+/*
+ * Every way this project tells of a job's failed tasks, run over the corpus of "ECS Task State
+ * Change" events: each job's rule through event-ruler (AWS's own matching engine, in both of its
+ * modes), then the notice filter and sender the rule starts, their JSONata evaluated by the
+ * `jsonata` package, for every job of every environment and for the plain Terraform modules. A
+ * notice must be sent exactly when the corpus says the job failed, once per task, naming the job
+ * container's exit code.
  */
-const TODAY: Record<CorpusCaseName, TodaysOutcome> = {
-  jobExit0: { single: false, sidecars: true, condition: false, noticeExitCode: 0 },
-  jobExit1: { single: true, sidecars: true, condition: true, noticeExitCode: 1 },
-  // single: a sidecar's exit code 1 reads as the job's failure
-  jobExit0SidecarExit1: { single: true, sidecars: true, condition: false, noticeExitCode: 0 },
-  // single: a sidecar stopped with SIGTERM reads as the job's failure
-  jobExit0SidecarExit143: { single: true, sidecars: true, condition: false, noticeExitCode: 0 },
-  jobExit1SidecarExit0: { single: true, sidecars: true, condition: true, noticeExitCode: 1 },
-  // single: notifies, but with the sidecar's exit code 0 for the job's 1
-  sidecarFirstJobExit1: { single: true, sidecars: true, condition: true, noticeExitCode: 0 },
-  // single: missed: exists:false on containers.exitCode needs every container without one
-  jobNeverRanSidecarExit0: {
-    single: false,
-    sidecars: true,
-    condition: true,
-    noticeExitCode: undefined,
+
+const root = join(__dirname, "../../..");
+const moduleJson = (name: string) =>
+  JSON.parse(readFileSync(join(root, "terraform-modules", name, "main.tf.json"), "utf8"));
+
+/** An environment whose jobs have every shape a notice must get right: sidecars, an essential
+ * sidecar, a log router, a job container named apart from the job. */
+const shapes: EnvironmentConfig = {
+  ...dev,
+  name: "shapes",
+  accountId: "444444444444",
+  release: undefined,
+  images: undefined,
+  workflows: undefined,
+  notifications: {
+    emailAddresses: ["batch-alerts@example.com"],
+    slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
   },
-  essentialSidecarExit1JobStopped: {
-    single: true,
-    sidecars: true,
-    condition: true,
-    noticeExitCode: 143,
-  },
-  taskFailedToStart: { single: true, sidecars: true, condition: true, noticeExitCode: undefined },
-  outOfMemory: { single: true, sidecars: true, condition: true, noticeExitCode: 137 },
-  stoppedByUser: { single: true, sidecars: true, condition: true, noticeExitCode: 143 },
-  // condition: holds for a running job; only the rule keeps the event away
-  running: { single: false, sidecars: false, condition: true, noticeExitCode: undefined },
-  // condition: holds without the job's container; only the rule keeps the event away
-  otherFamilyExit1: { single: false, sidecars: false, condition: true, noticeExitCode: 1 },
-  otherClusterExit1: { single: false, sidecars: false, condition: true, noticeExitCode: 1 },
-  // single and sidecars: missed: the rule matches only the group `family:<family>`
-  customGroupExit1: { single: false, sidecars: false, condition: true, noticeExitCode: 1 },
-  // single: the GuardDuty agent AWS adds to the task reads as the job's failure
-  guardDutyAgentExit1: { single: true, sidecars: true, condition: false, noticeExitCode: 0 },
-  deprovisioningJobExit1: { single: false, sidecars: false, condition: true, noticeExitCode: 1 },
-  // single and sidecars: a second notice of the same run: nothing tells a duplicate apart
-  duplicateJobExit1: { single: true, sidecars: true, condition: true, noticeExitCode: 1 },
+  jobs: [
+    {
+      jobName: "with-sidecar",
+      schedule: "rate(1 hour)",
+      task: {
+        container: { image: "alpine:3.20", command: ["/bin/date"] },
+        sidecars: [{ name: "envoy", image: "envoyproxy/envoy:v1.31" }],
+      },
+    },
+    {
+      jobName: "essential-sidecar",
+      schedule: "rate(1 hour)",
+      task: {
+        container: { image: "alpine:3.20", name: "main" },
+        sidecars: [{ name: "init-config", image: "alpine:3.20", essential: true }],
+      },
+      safeToRerun: true,
+    },
+    {
+      jobName: "routed",
+      schedule: { scheduler: { expression: "cron(0 3 * * ? *)", timeZone: "Asia/Tokyo" } },
+      task: {
+        container: { image: "alpine:3.20" },
+        logRouter: {
+          destination: { name: "cloudwatch_logs", options: { region: "ap-northeast-1" } },
+        },
+      },
+    },
+  ],
 };
 
-/** The cases where `outcome` differs from the corpus's expected `jobFailed`. */
-function wrongCases(outcome: (name: CorpusCaseName) => boolean): CorpusCaseName[] {
-  return caseNames.filter((name) => outcome(name) !== corpus[name].expected.jobFailed);
+/** Every notice path, by a name of where it is deployed and the job. */
+const paths: Record<string, NoticePath> = {};
+for (const config of [dev, stg, prod, shapes]) {
+  for (const path of noticePathsOf(synthEnvironment(config).tf)) {
+    paths[`${config.name} ${path.job.name}`] = path;
+  }
 }
-
-function column<K extends keyof TodaysOutcome>(key: K): Record<CorpusCaseName, TodaysOutcome[K]> {
-  return Object.fromEntries(caseNames.map((name) => [name, TODAY[name][key]])) as Record<
-    CorpusCaseName,
-    TodaysOutcome[K]
-  >;
+for (const path of noticePathsOf(
+  moduleJson("job-failure-alerts"),
+  moduleJson("failure-notification"),
+)) {
+  paths[`terraform-modules ${path.job.name}`] = path;
 }
+const names = Object.keys(paths);
 
-/**
- * Today's failure notice run over the event corpus: the rules' patterns through event-ruler, the
- * result filter's condition through the `jsonata` package. It records what the notice does now,
- * wrong outcomes included, so it passes now; the redesign of the failure notices replaces TODAY
- * with the corpus's expected outcomes.
- */
-describe("today's failure notice over the event corpus (before its redesign)", () => {
-  const patterns = {
-    single: jobFailurePattern({ clusterArn: CLUSTER, family: JOB, hasSidecars: false }),
-    sidecars: jobFailurePattern({ clusterArn: CLUSTER, family: JOB, hasSidecars: true }),
-  };
-  let table: MatchTable<keyof typeof patterns, CorpusCaseName>;
-  let condition: Record<CorpusCaseName, boolean>;
-  let noticeExitCode: Record<CorpusCaseName, number | undefined>;
+const corpora: Record<string, Corpus> = Object.fromEntries(
+  names.map((name) => {
+    const { job } = paths[name];
+    return [
+      name,
+      ecsTaskStateChangeCorpus({
+        jobName: job.name,
+        clusterArn: job.clusterArn,
+        family: job.family,
+        containerName: job.container,
+      }),
+    ];
+  }),
+);
+const caseNames = Object.keys(corpora[names[0]]) as CorpusCaseName[];
+const MODES = ["arrayConsistent", "flattened"] as const;
 
-  beforeAll(async () => {
-    table = matchEvents(patterns, eventsOf(corpus));
-    const template = resultFilterInputTemplate({
-      job: JOB,
-      environment: "dev",
-      container: JOB,
-      logGroupName: "/ecs-scheduled-tasks/example",
-      logStreamPrefix: "batch",
-      region: "ap-northeast-1",
-    });
-    const failed = jsonata(JOB_CONTAINER_FAILED);
-    const exitCode = jsonata(FAILURE_EVENT_PATHS.exitCode.replace(/^\$\./, ""));
-    condition = {} as typeof condition;
-    noticeExitCode = {} as typeof noticeExitCode;
-    for (const name of caseNames) {
-      const { event } = corpus[name];
-      const input = JSON.parse(template.replace("<aws.events.event.json>", JSON.stringify(event)));
-      condition[name] = Boolean(await failed.evaluate({}, { states: { input } }));
-      noticeExitCode[name] = await exitCode.evaluate(event);
-    }
-  }, 30_000);
+describe("failure notices over the event corpus", () => {
+  let table: MatchTable<string, string>;
+  beforeAll(() => {
+    table = matchEvents(
+      Object.fromEntries(names.map((name) => [name, paths[name].pattern])),
+      eventsOfJobs(corpora),
+    );
+  }, 60_000);
 
-  const inMode = (pattern: keyof typeof patterns, mode: "arrayConsistent" | "flattened") =>
-    Object.fromEntries(caseNames.map((name) => [name, table[pattern][name][mode]]));
+  it("covers every job that reports its failures, in every environment and in the modules", () => {
+    expect([...names].sort()).toEqual([
+      "dev example-batch",
+      "prod example-batch",
+      "prod sales-report",
+      "shapes essential-sidecar",
+      "shapes routed",
+      "shapes with-sidecar",
+      "stg example-batch",
+      "terraform-modules example-job-name",
+    ]);
+  });
 
-  describe("without sidecars: the rule notifies", () => {
-    it("matches the same events in both of event-ruler's modes", () => {
-      expect(inMode("single", "arrayConsistent")).toEqual(column("single"));
-      expect(inMode("single", "flattened")).toEqual(column("single"));
-    });
+  describe.each(names)("%s", (name) => {
+    const corpus = corpora[name];
 
-    it("is wrong beside another container (GuardDuty adds one to every task) and for its own group", () => {
-      expect(wrongCases((name) => TODAY[name].single)).toEqual([
-        "jobExit0SidecarExit1",
-        "jobExit0SidecarExit143",
-        "jobNeverRanSidecarExit0",
-        "customGroupExit1",
-        "guardDutyAgentExit1",
-      ]);
+    it("its rule matches each event alike in both of event-ruler's modes", () => {
+      for (const caseName of caseNames) {
+        const match = table[name][`${name} ${caseName}`];
+        expect({ caseName, flattened: match.flattened }).toEqual({
+          caseName,
+          flattened: match.arrayConsistent,
+        });
+      }
     });
 
-    it("shows the first container's exit code, not the job's", () => {
-      expect(noticeExitCode).toEqual(column("noticeExitCode"));
-      const shownWrong = caseNames.filter(
-        (name) =>
-          TODAY[name].single && TODAY[name].noticeExitCode !== corpus[name].expected.jobExitCode,
+    it("no other job's rule matches its events", () => {
+      const others = names.filter((other) => other !== name);
+      const matchedByOthers = others.flatMap((other) =>
+        caseNames
+          .filter((caseName) => MODES.some((mode) => table[other][`${name} ${caseName}`][mode]))
+          .map((caseName) => `${other}: ${caseName}`),
       );
-      // The notices of a job that exited 0 beside a failed sidecar show the job's 0.
-      expect(shownWrong).toEqual(["sidecarFirstJobExit1"]);
+      expect(matchedByOthers).toEqual([]);
+    });
+
+    it("sends a notice exactly when the job failed, once per task, with the job container's exit code", async () => {
+      for (const mode of MODES) {
+        const world = new NoticeWorld(paths[name]);
+        const outcomes: Record<string, { notices: number; exitCode?: string }> = {};
+        const expected: Record<string, { notices: number; exitCode?: string }> = {};
+        for (const caseName of caseNames) {
+          const { event, expected: wanted, duplicateOf } = corpus[caseName];
+          const before = world.publications.length;
+          if (table[name][`${name} ${caseName}`][mode]) {
+            await world.deliver(event);
+          }
+          const sent: Publication[] = world.publications.slice(before);
+          const text = sent.find((p) => p.subject !== undefined);
+          outcomes[caseName] = {
+            notices: sent.length === 0 ? 0 : text ? 1 : -1,
+            ...(text ? { exitCode: /^Exit code: (\S+)/m.exec(text.message)?.[1] } : {}),
+          };
+          // A duplicate of a failure that was told of already sends nothing.
+          const due = wanted.jobFailed && duplicateOf === undefined;
+          expected[caseName] = {
+            notices: due ? 1 : 0,
+            ...(due
+              ? {
+                  exitCode: wanted.jobExitCode === undefined ? "none:" : String(wanted.jobExitCode),
+                }
+              : {}),
+          };
+        }
+        expect({ mode, outcomes }).toEqual({ mode, outcomes: expected });
+        // Every filter run ended well: a duplicate is not a failed execution (no alarm).
+        expect(world.filterRuns.filter((run) => run.status !== "SUCCEEDED")).toEqual([]);
+      }
+    });
+
+    it("sends every notice to every topic of the environment, in its format", async () => {
+      const world = new NoticeWorld(paths[name]);
+      await world.deliver(corpus.jobExit1.event);
+      const formats = world.publications.map((p) =>
+        p.subject === undefined ? JSON.parse(p.message).version : "text",
+      );
+      expect(formats[0]).toBe("text");
+      expect(new Set(world.publications.map((p) => p.topicArn)).size).toBe(formats.length);
+      expect(formats.slice(1)).toEqual(formats.length > 1 ? ["1.0"] : []);
     });
   });
 
-  describe("with sidecars: the rule starts the result filter, whose condition decides", () => {
-    it("matches the same events in both of event-ruler's modes", () => {
-      expect(inMode("sidecars", "arrayConsistent")).toEqual(column("sidecars"));
-      expect(inMode("sidecars", "flattened")).toEqual(column("sidecars"));
-    });
-
-    it("evaluates JOB_CONTAINER_FAILED on the job's container alone", () => {
-      expect(condition).toEqual(column("condition"));
-      expect(wrongCases((name) => condition[name])).toEqual([
-        "running",
-        "otherFamilyExit1",
-        "otherClusterExit1",
-        "deprovisioningJobExit1",
-      ]);
-    });
-
-    it("is wrong, rule and condition together, only for a run with its own group", () => {
-      expect(wrongCases((name) => TODAY[name].sidecars && condition[name])).toEqual([
-        "customGroupExit1",
-      ]);
-    });
-  });
-
-  it("notifies a duplicate delivery of a failure again, whichever way", () => {
-    const { duplicateJobExit1: duplicate } = corpus;
-    expect(duplicate.duplicateOf).toBe("jobExit1");
-    expect(TODAY.duplicateJobExit1).toEqual(TODAY.jobExit1);
+  it("the filter's decision alone, JOB_FAILED, gives the corpus's expected outcome for every event", async () => {
+    const decide = jsonata(JOB_FAILED);
+    for (const name of names) {
+      const { inputTemplate } = paths[name];
+      const corpus = corpora[name];
+      const outcomes: Record<string, boolean> = {};
+      const expected: Record<string, boolean> = {};
+      for (const caseName of caseNames) {
+        const input = JSON.parse(
+          inputTemplate.replace("<aws.events.event.json>", JSON.stringify(corpus[caseName].event)),
+        );
+        outcomes[caseName] = (await decide.evaluate({}, { states: { input } })) === true;
+        expected[caseName] = corpus[caseName].expected.jobFailed;
+      }
+      expect({ name, outcomes }).toEqual({ name, outcomes: expected });
+    }
   });
 });

@@ -59,3 +59,24 @@ export function ecrRepositoryArnOfImage(image: string): string | undefined | "un
   const partition = china ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
   return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
 }
+
+/**
+ * `arn:...:task-definition/FAMILY:`, what the ARN of every revision of a family starts with, in
+ * the cluster's region and account: an event pattern's `prefix` on a task's `taskDefinitionArn`
+ * (the `:` keeps `report` from matching `report-cleanup`).
+ */
+export function familyArnPrefix(
+  scope: Construct,
+  clusterArn: string,
+  family: string,
+  localId = "TaskDefinitionArnPrefix",
+): string {
+  if (isUnresolved(clusterArn) || isUnresolved(family)) {
+    return asLocal(
+      scope,
+      localId,
+      `${Fn.replace(clusterArn, "/:cluster/.*$/", ":task-definition/")}${family}:`,
+    );
+  }
+  return clusterArn.replace(/:cluster\/.*$/, `:task-definition/${family}:`);
+}
