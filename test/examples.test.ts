@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Construct } from "constructs";
+import jsonata from "jsonata";
 import * as catalogue from "../examples/module-catalogue";
+import { noticeFilterInputTemplate, TASK_NOTICE } from "../modules/failure-notification";
+import { ecsTaskStateChangeCorpus } from "./event-ruler/ecs-task-state-change-events";
 import { synthesize } from "./synth";
 
 const root = join(__dirname, "..");
@@ -48,5 +51,30 @@ describe("the README's module catalogue", () => {
       (example as (scope: Construct) => unknown)(scope);
     });
     expect(Object.keys(json.resource ?? {}).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the README's failure notice", () => {
+  it("is what TASK_NOTICE writes for the job killed for its memory in the event corpus", async () => {
+    const clusterArn = "arn:aws:ecs:ap-northeast-1:111111111111:cluster/batch-dev";
+    const { event } = ecsTaskStateChangeCorpus({
+      jobName: "example-batch",
+      clusterArn,
+    }).outOfMemory;
+    const template = noticeFilterInputTemplate({
+      name: "example-batch",
+      environment: "dev",
+      clusterArn,
+      family: "example-batch",
+      container: "example-batch",
+      logGroupName: "/ecs-scheduled-tasks/example",
+      logStreamPrefix: "batch",
+      safeToRerun: true,
+      rerun: "ecs-batch run example-batch --env dev",
+    });
+    const input = JSON.parse(template.replace("<aws.events.event.json>", JSON.stringify(event)));
+    const notice = await jsonata(TASK_NOTICE).evaluate({}, { states: { input } });
+    expect(readme).toContain(`e-mail subject \`${notice.subject}\``);
+    expect(readme).toContain("```text\n" + notice.text + "\n```");
   });
 });

@@ -1,3 +1,5 @@
+import { jsonText } from "../json-text/json-text";
+
 /*
  * What a stopped task of a job tells, in one place: whether it is a failure of the job (the job
  * container's own state decides, whatever else the task holds) and the notice people get. Both
@@ -35,7 +37,8 @@ export interface NoticeJob {
  * job are JSON; EventBridge fills in `<aws.events.event.json>`, the whole event.
  */
 export function noticeFilterInputTemplate(job: NoticeJob): string {
-  const fields = JSON.stringify({
+  // A boolean known only at apply time (a Terraform variable) is written by Terraform.
+  const fields = jsonText({
     job: {
       name: job.name,
       environment: job.environment,
@@ -109,7 +112,8 @@ export const TASK_NOTICE = `(
       $path($job.logGroupName) & "/log-events/" &
       $path($job.logStreamPrefix & "/" & $container & "/" & $taskId)
   };
-  $logs := $exists($job.logRouterDestination)
+  $logs := $not($exists($detail.startedAt)) ? "none: the task never started" :
+    $exists($job.logRouterDestination)
     ? "sent by the log router to " & $job.logRouterDestination & "; the router's own log: " &
       $logLink("log_router")
     : $logLink($job.container);
