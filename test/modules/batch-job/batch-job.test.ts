@@ -1613,9 +1613,12 @@ function noticeTargetOf(json: TerraformJson, path = "job") {
     `${path}/FailureNotification/FilterTarget`,
   );
   const template = (target.input_transformer as { input_template: string }).input_template;
-  const { job } = JSON.parse(template.replace("<aws.events.event.json>", "null")) as {
-    job: NoticeJob;
-  };
+  // A value Terraform writes as JSON (`${jsonencode(...)}`) is read as its text.
+  const { job } = JSON.parse(
+    template
+      .replace("<aws.events.event.json>", "null")
+      .replace(/\$\{jsonencode\(([^}]*)\)\}/g, '"${jsonencode($1)}"'),
+  ) as { job: NoticeJob };
   return { target, template, job };
 }
 
