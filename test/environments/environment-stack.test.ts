@@ -22,8 +22,8 @@ import { BatchJob } from "../../modules/batch-job/batch-job";
 import { stateNames } from "../../modules/job-workflow/state-names";
 import { ValidationError } from "../../modules/validation/construct-validation";
 import { statementsOf } from "../synth";
+import { jobNoticeRule, noticeFilterOf, publishedTopics } from "./failure-notices";
 import {
-  Block,
   FoundResource,
   SynthesizedEnvironment,
   TerraformJson,
@@ -37,7 +37,6 @@ import {
   resourceTypesOf,
   resourceWhere,
   resources,
-  resourcesWhere,
   stateMachineDefinition,
   synthEnvironment,
 } from "./synth-environment";
@@ -538,24 +537,68 @@ describe("EnvironmentStack", () => {
         });
       });
 
-      it("notifies the topic of a scheduled job's failed runs, naming the environment", () => {
+      it("hands a scheduled job's stopped tasks to the topic's notice filter, naming the environment", () => {
         const nightly = env.stack.jobs.find((j) => j.jobName === "nightly-report");
         expect(nightly?.failureNotification).toBeDefined();
-        const rule = resourceWhere(env.tf, "aws_cloudwatch_event_rule", {
-          name: "nightly-report-failed",
+        const { filterArn, eventsRoleArn } = noticeFilterOf(env.tf, "dev-batch-failures");
+        const { rule, target, job } = jobNoticeRule(env.tf, "nightly-report");
+        expect(JSON.parse(rule.block.event_pattern as string)).toMatchObject({
+          source: ["aws.ecs"],
+          "detail-type": ["ECS Task State Change"],
+          detail: { clusterArn: ["${aws_ecs_cluster.Cluster.arn}"], lastStatus: ["STOPPED"] },
         });
-        const [target] = resourcesWhere(env.tf, "aws_cloudwatch_event_target", {
-          rule: ref("aws_cloudwatch_event_rule", rule.id, "name"),
+        expect(target).toMatchObject({
+          target_id: "notice-filter",
+          arn: filterArn,
+          role_arn: eventsRoleArn,
         });
-        expect(target.block.arn).toBe(ref("aws_sns_topic", topic.id, "arn"));
-        expect((target.block.input_transformer as Block).input_template).toContain(
-          "Batch job nightly-report failed (environment dev).",
-        );
+        expect(job).toEqual({
+          name: "nightly-report",
+          environment: "dev",
+          clusterArn: "${aws_ecs_cluster.Cluster.arn}",
+          family: "nightly-report",
+          container: "nightly-report",
+          logGroupName: ref(
+            "aws_cloudwatch_log_group",
+            resourceWhere(env.tf, "aws_cloudwatch_log_group", {
+              name: "/ecs-scheduled-tasks/nightly-report",
+            }).id,
+            "name",
+          ),
+          logStreamPrefix: "batch",
+          safeToRerun: false,
+          // The environment's runner parameter: /ecs-batch/dev/nightly-report.
+          rerun: "ecs-batch run nightly-report --env dev",
+        });
         expect(
           resources(env.tf, "aws_cloudwatch_metric_alarm")
             .map((alarm) => alarm.alarm_name)
             .sort(),
-        ).toEqual(["nightly-report-runs-not-started", "nightly-report-start-failed"]);
+        ).toEqual([
+          "dev-batch-failures-notices-failed",
+          "dev-batch-failures-notices-filter-failed",
+          "nightly-report-runs-not-started",
+          "nightly-report-start-failed",
+        ]);
+      });
+
+      it("makes one notice filter for the environment, whose sender publishes to the topic", () => {
+        const { filter, sender } = noticeFilterOf(env.tf, "dev-batch-failures");
+        expect(filter.block.type).toBe("EXPRESS");
+        expect(sender.block.type).toBe("STANDARD");
+        expect(resources(env.tf, "aws_sfn_state_machine")).toHaveLength(2);
+        expect(publishedTopics(sender.block.definition)).toEqual({
+          "Notify people": ref("aws_sns_topic", topic.id, "arn"),
+        });
+        for (const alarm of [
+          "dev-batch-failures-notices-failed",
+          "dev-batch-failures-notices-filter-failed",
+        ]) {
+          expect(
+            resourceWhere(env.tf, "aws_cloudwatch_metric_alarm", { alarm_name: alarm }).block
+              .alarm_actions,
+          ).toEqual([ref("aws_sns_topic", topic.id, "arn")]);
+        }
       });
 
       it("does not notify of a job with notifyOnFailure: false", () => {
@@ -588,8 +631,10 @@ describe("EnvironmentStack", () => {
         });
       });
 
-      it("makes no topic, key, subscription, alarm, failure rule or output", () => {
+      it("makes no topic, key, subscription, alarm, notice filter, failure rule or output", () => {
         expect(env.stack.failureTopic).toBeUndefined();
+        // The workflow's own state machine only.
+        expect(resources(env.tf, "aws_sfn_state_machine").map((m) => m.name)).toEqual(["nightly"]);
         for (const type of [
           "aws_sns_topic",
           "aws_sns_topic_policy",
@@ -674,8 +719,9 @@ describe("EnvironmentStack", () => {
         },
       );
 
-      it("makes no failure rule for the jobs it runs, and outputs the state machine", () => {
+      it("makes no failure rule or notice filter for the jobs it runs, and outputs the state machine", () => {
         expect(failureRuleNames(env.tf)).toEqual([]);
+        expect(resources(env.tf, "aws_sfn_state_machine").map((m) => m.name)).toEqual(["nightly"]);
         const stateMachine = resourceWhere(env.tf, "aws_sfn_state_machine", { name: "nightly" });
         expect(env.tf.output?.["nightly-state-machine-arn"]).toEqual({
           value: ref("aws_sfn_state_machine", stateMachine.id, "arn"),

@@ -26,6 +26,7 @@ import {
   stateNames,
 } from "../../modules/job-workflow/state-names";
 import { statementsOf } from "../synth";
+import { jobNoticeRule, localBehind, noticeFilterOf, publishedTopics } from "./failure-notices";
 import {
   Asl,
   Block,
@@ -39,6 +40,7 @@ import {
   jobBranch,
   onlyResource,
   ref,
+  rolePolicies,
   resourceTypesOf,
   resourceWhere,
   resources,
@@ -251,9 +253,35 @@ describe.each(environments.map((config) => [config.name, config] as const))(
       expect(failureRules.map((rule) => rule.name).sort()).toEqual(
         notified.map((j) => `${j.jobName}-failed`).sort(),
       );
-      expect(resources(env.tf, "aws_sns_topic").map((topic) => topic.name)).toEqual(
-        config.notifications ? [`${name}-batch-failures`] : [],
+      const topic = `${name}-batch-failures`;
+      expect(resources(env.tf, "aws_sns_topic").map((t) => t.name)).toEqual(
+        config.notifications
+          ? [topic, ...(config.notifications.slack ? [`${topic}-chat`] : [])]
+          : [],
       );
+      expect(resources(env.tf, "aws_chatbot_slack_channel_configuration")).toHaveLength(
+        config.notifications?.slack ? 1 : 0,
+      );
+      // One notice filter (and its sender) reads the stopped tasks of every notified job.
+      const noticeMachines = resources(env.tf, "aws_sfn_state_machine")
+        .map((machine) => machine.name as string)
+        .filter((machineName) => machineName.startsWith(`${topic}-notices`));
+      expect(noticeMachines.sort()).toEqual(
+        notified.length > 0 ? [`${topic}-notices`, `${topic}-notices-filter`] : [],
+      );
+      if (notified.length > 0) {
+        const { filterArn, eventsRoleArn } = noticeFilterOf(env.tf, topic);
+        for (const job of notified) {
+          const notice = jobNoticeRule(env.tf, job.jobName);
+          expect(notice.target).toMatchObject({ arn: filterArn, role_arn: eventsRoleArn });
+          expect(notice.job).toMatchObject({
+            name: job.jobName,
+            environment: name,
+            safeToRerun: job.safeToRerun ?? false,
+            rerun: `ecs-batch run ${job.jobName} --env ${name}`,
+          });
+        }
+      }
     });
 
     it("runs its scheduled jobs in its network", () => {
@@ -410,38 +438,42 @@ describe("dev", () => {
       );
     });
 
-    it("sends a notice to the topic, through an input transformer, when a run fails", () => {
-      const rule = resourceWhere(env.tf, "aws_cloudwatch_event_rule", {
-        name: "example-batch-failed",
-      });
-      expect(JSON.parse(rule.block.event_pattern as string)).toMatchObject({
+    it("hands its stopped tasks to the notice filter of dev-batch-failures when it stops", () => {
+      const { rule, target, job, inputTemplate } = jobNoticeRule(env.tf, "example-batch");
+      const pattern = JSON.parse(rule.block.event_pattern as string);
+      expect(pattern).toEqual({
         source: ["aws.ecs"],
         "detail-type": ["ECS Task State Change"],
         detail: {
           clusterArn: ["${aws_ecs_cluster.Cluster.arn}"],
-          group: ["family:example-batch"],
           lastStatus: ["STOPPED"],
+          taskDefinitionArn: [{ prefix: expect.any(String) }],
         },
       });
-      const targets = resourcesWhere(env.tf, "aws_cloudwatch_event_target", {
-        rule: ref("aws_cloudwatch_event_rule", rule.id, "name"),
-      });
-      expect(targets).toHaveLength(1);
-      const target = targets[0].block;
+      // Any revision of the family, in the cluster's region and account: known once it exists.
+      expect(localBehind(env.tf, pattern.detail.taskDefinitionArn[0].prefix)).toBe(
+        '${replace(aws_ecs_cluster.Cluster.arn, "/:cluster/.*$/", ":task-definition/")}example-batch:',
+      );
+      const { filterArn, eventsRoleArn } = noticeFilterOf(env.tf, "dev-batch-failures");
       expect(target).toMatchObject({
-        arn: topicArn,
-        target_id: "notify-text",
-        input_transformer: {
-          input_paths: expect.objectContaining({
-            exitCode: "$.detail.containers[0].exitCode",
-            taskArn: "$.detail.taskArn",
-          }),
-        },
+        target_id: "notice-filter",
+        arn: filterArn,
+        // A state machine target needs a role: the notice filter's, which may start it only.
+        role_arn: eventsRoleArn,
       });
-      // SNS targets need no role: the topic policy lets EventBridge publish.
-      expect(target.role_arn).toBeUndefined();
-      const template = (target.input_transformer as Block).input_template as string;
-      expect(template.split("\n")[0]).toBe('"Batch job example-batch failed (environment dev)."');
+      expect(inputTemplate.endsWith(',"event":<aws.events.event.json>}')).toBe(true);
+      expect(job).toEqual({
+        name: "example-batch",
+        environment: "dev",
+        clusterArn: "${aws_ecs_cluster.Cluster.arn}",
+        family: "example-batch",
+        container: "example-batch",
+        logGroupName: ref("aws_cloudwatch_log_group", sample.logGroup.id, "name"),
+        logStreamPrefix: "batch",
+        // dev's sample job is marked safeToRerun: the notice says so.
+        safeToRerun: true,
+        rerun: "ecs-batch run example-batch --env dev",
+      });
     });
 
     it("raises an alarm on the topic when its schedule rule cannot start a run", () => {
@@ -722,10 +754,20 @@ describe("stg", () => {
       cpu: "256",
       memory: "512",
     });
-    expect(onlyResource(env.tf, "aws_cloudwatch_log_group")).toMatchObject({
-      name: "/ecs-scheduled-tasks/example",
-      retention_in_days: 365,
-    });
+    expect(
+      resourceWhere(env.tf, "aws_cloudwatch_log_group", { name: "/ecs-scheduled-tasks/example" })
+        .block,
+    ).toEqual({ name: "/ecs-scheduled-tasks/example", retention_in_days: 365 });
+    // Besides the job's, only the notice filter's and its sender's logs.
+    expect(
+      resources(env.tf, "aws_cloudwatch_log_group")
+        .map((group) => group.name)
+        .sort(),
+    ).toEqual([
+      "/aws/vendedlogs/states/stg-batch-failures-notices",
+      "/aws/vendedlogs/states/stg-batch-failures-notices-filter",
+      "/ecs-scheduled-tasks/example",
+    ]);
     expect(eventTarget(env.tf, "example-batch")).toMatchObject({
       arn: "${aws_ecs_cluster.Cluster.arn}",
       ecs_target: {
@@ -735,6 +777,45 @@ describe("stg", () => {
           assign_public_ip: false,
         },
       },
+    });
+  });
+
+  it("e-mails the failures of the sample job to batch-alerts@example.com, through stg-batch-failures", () => {
+    const topic = resourceWhere(env.tf, "aws_sns_topic", { name: "stg-batch-failures" });
+    const topicArn = ref("aws_sns_topic", topic.id, "arn");
+    expect(topic.block.kms_master_key_id).toBe(
+      ref("aws_kms_key", keyIdOfAlias(env.tf, "alias/stg-batch-failures"), "arn"),
+    );
+    expect(resources(env.tf, "aws_sns_topic")).toHaveLength(1);
+    expect(resources(env.tf, "aws_sns_topic_subscription")).toEqual([
+      { topic_arn: topicArn, protocol: "email", endpoint: "batch-alerts@example.com" },
+    ]);
+    expect(resources(env.tf, "aws_chatbot_slack_channel_configuration")).toEqual([]);
+
+    const { filterArn, sender } = noticeFilterOf(env.tf, "stg-batch-failures");
+    expect(publishedTopics(sender.block.definition)).toEqual({ "Notify people": topicArn });
+    const { target, job } = jobNoticeRule(env.tf, "example-batch");
+    expect(target.arn).toBe(filterArn);
+    expect(job).toMatchObject({
+      name: "example-batch",
+      environment: "stg",
+      container: "example-batch",
+      safeToRerun: false,
+      rerun: "ecs-batch run example-batch --env stg",
+    });
+    expect(
+      resources(env.tf, "aws_cloudwatch_metric_alarm")
+        .map((alarm) => alarm.alarm_name)
+        .sort(),
+    ).toEqual([
+      "example-batch-runs-not-started",
+      "example-batch-start-failed",
+      "stg-batch-failures-notices-failed",
+      "stg-batch-failures-notices-filter-failed",
+    ]);
+    expect(env.tf.output?.["failure-topic-arn"]).toEqual({
+      value: topicArn,
+      description: "SNS topic that receives failure notices of this environment's jobs",
     });
   });
 
@@ -789,7 +870,7 @@ describe("prod", () => {
     });
   });
 
-  it("keeps the logs of its jobs for a year", () => {
+  it("keeps the logs of its jobs, and of its notice filter, for a year", () => {
     for (const name of ["/ecs-scheduled-tasks/example", "/ecs-scheduled-tasks/sales-report"]) {
       expect(resourceWhere(env.tf, "aws_cloudwatch_log_group", { name }).block).toEqual({
         name,
@@ -798,10 +879,101 @@ describe("prod", () => {
     }
     const logGroups = resources(env.tf, "aws_cloudwatch_log_group");
     expect(logGroups.map((group) => group.name).sort()).toEqual([
+      "/aws/vendedlogs/states/prod-batch-failures-notices",
+      "/aws/vendedlogs/states/prod-batch-failures-notices-filter",
       "/ecs-scheduled-tasks/example",
       "/ecs-scheduled-tasks/sales-report",
     ]);
-    expect(logGroups.map((group) => group.retention_in_days)).toEqual([365, 365]);
+    expect(logGroups.map((group) => group.retention_in_days)).toEqual([365, 365, 365, 365]);
+  });
+
+  describe("its failure notices", () => {
+    let topicArn: string;
+    let chatTopicArn: string;
+    beforeAll(() => {
+      topicArn = ref(
+        "aws_sns_topic",
+        resourceWhere(env.tf, "aws_sns_topic", { name: "prod-batch-failures" }).id,
+        "arn",
+      );
+      chatTopicArn = ref(
+        "aws_sns_topic",
+        resourceWhere(env.tf, "aws_sns_topic", { name: "prod-batch-failures-chat" }).id,
+        "arn",
+      );
+    });
+
+    it("go by e-mail to batch-oncall@example.com", () => {
+      expect(resources(env.tf, "aws_sns_topic_subscription")).toEqual([
+        { topic_arn: topicArn, protocol: "email", endpoint: "batch-oncall@example.com" },
+      ]);
+      expect(env.tf.output?.["failure-topic-arn"]).toMatchObject({ value: topicArn });
+    });
+
+    it("go to Slack channel C0123456789 of workspace T0123456789 through AWS Chatbot", () => {
+      const role = resourceWhere(env.tf, "aws_iam_role", { name: "prod-batch-failures-chatbot" });
+      expect(onlyResource(env.tf, "aws_chatbot_slack_channel_configuration")).toMatchObject({
+        configuration_name: "prod-batch-failures",
+        slack_team_id: "T0123456789",
+        slack_channel_id: "C0123456789",
+        sns_topic_arns: [chatTopicArn],
+        iam_role_arn: ref("aws_iam_role", role.id, "arn"),
+      });
+    });
+
+    it("are sent by one notice filter to both topics, each in its format, encrypted with the topics' key", () => {
+      const { sender } = noticeFilterOf(env.tf, "prod-batch-failures");
+      expect(publishedTopics(sender.block.definition)).toEqual({
+        "Notify people": topicArn,
+        "Notify chat": chatTopicArn,
+      });
+      const key = ref("aws_kms_key", keyIdOfAlias(env.tf, "alias/prod-batch-failures"), "arn");
+      const statements = rolePolicies(env.tf, "prod-batch-failures-notices").flatMap((policy) =>
+        statementsOf(policy),
+      );
+      expect(statements.find((s) => s.Action.includes("sns:Publish"))?.Resource).toEqual([
+        topicArn,
+        chatTopicArn,
+      ]);
+      expect(statements.find((s) => s.Action.includes("kms:GenerateDataKey*"))?.Resource).toEqual([
+        key,
+      ]);
+    });
+
+    it.each([
+      ["example-batch", false],
+      ["sales-report", true],
+    ])("tell of %s's failed tasks, whether it may be re-run, and how", (jobName, safeToRerun) => {
+      const { filterArn, eventsRoleArn } = noticeFilterOf(env.tf, "prod-batch-failures");
+      const { target, job } = jobNoticeRule(env.tf, jobName);
+      expect(target).toMatchObject({ arn: filterArn, role_arn: eventsRoleArn });
+      expect(job).toMatchObject({
+        name: jobName,
+        environment: "prod",
+        clusterArn: "${data.aws_ecs_cluster.Cluster.arn}",
+        family: jobName,
+        container: jobName,
+        safeToRerun,
+        rerun: `ecs-batch run ${jobName} --env prod`,
+      });
+    });
+
+    it("alarm on runs that did not start: example-batch's rule and dead-letter queue, sales-report's queue", () => {
+      expect(
+        resources(env.tf, "aws_cloudwatch_metric_alarm")
+          .map((alarm) => alarm.alarm_name)
+          .sort(),
+      ).toEqual([
+        "example-batch-runs-not-started",
+        "example-batch-start-failed",
+        "prod-batch-failures-notices-failed",
+        "prod-batch-failures-notices-filter-failed",
+        "sales-report-runs-not-started",
+      ]);
+      for (const alarm of resources(env.tf, "aws_cloudwatch_metric_alarm")) {
+        expect(alarm.alarm_actions).toEqual([topicArn, chatTopicArn]);
+      }
+    });
   });
 
   it("runs sales-report at 03:00 Tokyo time on EventBridge Scheduler, from the released image", () => {

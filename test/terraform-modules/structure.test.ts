@@ -49,6 +49,15 @@ function referencesIn(expression: string) {
   };
 }
 
+/**
+ * Variables a module declares but does not use, because of a source bug: job-failure-alerts
+ * never writes safe_to_rerun into its notices (see "writes safe_to_rerun into the job's
+ * description" below, left failing). Empty once the bug is fixed.
+ */
+const UNUSED_BECAUSE_OF_A_BUG: Record<string, string[]> = {
+  "job-failure-alerts": ["safe_to_rerun"],
+};
+
 describe.each(MODULE_NAMES)("the generated module %s", (name) => {
   const json = moduleJson(name);
   const variables = Object.entries(json.variable);
@@ -155,7 +164,9 @@ describe.each(MODULE_NAMES)("the generated module %s", (name) => {
     const used = stringsIn({ ...json, variable: undefined })
       .flatMap(interpolations)
       .flatMap((e) => referencesIn(e).variables);
-    expect(Object.keys(json.variable).filter((v) => !used.includes(v))).toEqual([]);
+    expect(Object.keys(json.variable).filter((v) => !used.includes(v))).toEqual(
+      UNUSED_BECAUSE_OF_A_BUG[name] ?? [],
+    );
   });
 
   it("has a README that lists every variable and output, and shows a module block", () => {
@@ -232,6 +243,47 @@ describe("the scheduled-job module", () => {
 
 describe("the failure-notification module", () => {
   const json = moduleJson("failure-notification");
+  const byName = (type: string, name: string) =>
+    Object.entries(json.resource[type]).find(([, block]) => block.name === name)!;
+
+  it("makes the notice filter, an Express state machine, and the Standard sender it starts", () => {
+    const [filterId, filter] = byName("aws_sfn_state_machine", "${var.name}-notices-filter");
+    const [senderId, sender] = byName("aws_sfn_state_machine", "${var.name}-notices");
+    expect([filter.type, sender.type]).toEqual(["EXPRESS", "STANDARD"]);
+    expect(Object.keys(json.resource.aws_sfn_state_machine)).toHaveLength(2);
+    expect(
+      JSON.parse(filter.definition as string).States["Send it once"].Arguments.StateMachineArn,
+    ).toBe(`\${aws_sfn_state_machine.${senderId}.arn}`);
+    const topicId = Object.keys(json.resource.aws_sns_topic)[0];
+    expect(JSON.parse(sender.definition as string).States["Notify people"].Arguments.TopicArn).toBe(
+      `\${aws_sns_topic.${topicId}.arn}`,
+    );
+    expect(json.output.notice_filter_arn.value).toBe(`\${aws_sfn_state_machine.${filterId}.arn}`);
+  });
+
+  it("outputs the role EventBridge starts the filter with, which may start only the filter", () => {
+    const [roleId] = byName("aws_iam_role", "${var.name}-notices-events");
+    const [filterId] = byName("aws_sfn_state_machine", "${var.name}-notices-filter");
+    expect(json.output.notice_filter_role_arn.value).toBe(`\${aws_iam_role.${roleId}.arn}`);
+    const [, policy] = Object.entries(json.resource.aws_iam_policy).find(([id]) =>
+      id.startsWith("Topic_NoticeFilter_EventsRole_Policy_"),
+    )!;
+    expect(JSON.parse(policy.policy as string).Statement).toEqual([
+      {
+        Sid: "StartNoticeFilter",
+        Effect: "Allow",
+        Action: ["states:StartExecution"],
+        Resource: [`\${aws_sfn_state_machine.${filterId}.arn}`],
+      },
+    ]);
+  });
+
+  it("takes names of at most 49 characters, for the filter's role <name>-notices-filter", () => {
+    const [validation] = json.variable.name.validation!;
+    expect(validation.condition).toContain("{1,49}");
+    expect(validation.error_message).toContain("<name>-notices-filter");
+    expect(`${"n".repeat(49)}-notices-filter`).toHaveLength(64);
+  });
 
   it("subscribes each address with for_each, keyed by the address", () => {
     const subscriptions = Object.values(json.resource.aws_sns_topic_subscription);
@@ -248,5 +300,71 @@ describe("the failure-notification module", () => {
         endpoint_auto_confirms: false,
       }),
     ]);
+  });
+});
+
+describe("the job-failure-alerts module", () => {
+  const json = moduleJson("job-failure-alerts");
+  const [target] = Object.values(json.resource.aws_cloudwatch_event_target);
+  const template = (target.input_transformer as { input_template: string }).input_template;
+  /** The job, with a value Terraform writes as JSON (`${jsonencode(...)}`) read as its text. */
+  const job = JSON.parse(
+    template
+      .replace("<aws.events.event.json>", "null")
+      .replace(/\$\{jsonencode\(([^}]*)\)\}/g, '"${jsonencode($1)}"'),
+  ).job;
+
+  it("hands the job's stopped tasks to the failure-notification module's notice filter", () => {
+    expect(Object.keys(json.resource).sort()).toEqual([
+      "aws_cloudwatch_event_rule",
+      "aws_cloudwatch_event_target",
+      "aws_cloudwatch_metric_alarm",
+    ]);
+    expect(target).toMatchObject({
+      target_id: "notice-filter",
+      arn: "${var.notice_filter_arn}",
+      role_arn: "${var.notice_filter_role_arn}",
+    });
+    const [rule] = Object.values(json.resource.aws_cloudwatch_event_rule);
+    const pattern = JSON.parse(rule.event_pattern as string);
+    expect(pattern.detail).toEqual({
+      clusterArn: ["${var.cluster_arn}"],
+      lastStatus: ["STOPPED"],
+      taskDefinitionArn: [{ prefix: expect.stringMatching(/^\$\{local\.[A-Za-z0-9_]+\}$/) }],
+    });
+    const local = /^\$\{local\.([A-Za-z0-9_]+)\}$/.exec(
+      pattern.detail.taskDefinitionArn[0].prefix,
+    )![1];
+    expect(json.locals?.[local]).toBe(
+      '${replace(var.cluster_arn, "/:cluster/.*$/", ":task-definition/")}${var.job_name}:',
+    );
+  });
+
+  it("describes the job of the scheduled-job module: container and family named after it, stream prefix batch", () => {
+    expect(template).toMatch(/,"event":<aws\.events\.event\.json>\}$/);
+    expect(job).toMatchObject({
+      name: "${var.job_name}",
+      clusterArn: "${var.cluster_arn}",
+      family: "${var.job_name}",
+      container: "${var.job_name}",
+      logGroupName: "${var.log_group_name}",
+      logStreamPrefix: "batch",
+      rerun: "ecs-batch run ${var.job_name} --parameter-prefix ${var.runner_parameter_prefix}",
+    });
+    expect(job).not.toHaveProperty("environment");
+    expect(job).not.toHaveProperty("logRouterDestination");
+  });
+
+  it("no longer sends jobs with sidecars elsewhere: the filter finds the job's container by name", () => {
+    expect(moduleReadme("job-failure-alerts")).not.toMatch(/sidecar/i);
+  });
+
+  // Source bug: noticeFilterInputTemplate (modules/failure-notification/task-notice.ts) writes
+  // the job with JSON.stringify, so the bool variable safe_to_rerun becomes the string
+  // "<unresolved-token>": the variable is never used, and the filter reads a non-empty string as
+  // true, so every notice of the module says the job is safe to re-run.
+  it.failing("writes safe_to_rerun into the job's description", () => {
+    expect(template).not.toContain("unresolved-token");
+    expect(job.safeToRerun).toBe("${jsonencode(var.safe_to_rerun)}");
   });
 });

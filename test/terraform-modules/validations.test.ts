@@ -4,7 +4,9 @@
  * run) and tried on examples that the constructs' own validators accept or reject.
  */
 import { Construct } from "constructs";
+import { runCommandOf } from "../../contract/job-run-spec";
 import { BatchJob } from "../../modules/batch-job/batch-job";
+import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/batch-job/runner-parameter";
 import { validateBatchContainer } from "../../modules/batch-task-definition/container-definition";
 import { FailureTopic, FailureTopicProps } from "../../modules/failure-notification/failure-topic";
 import {
@@ -44,6 +46,9 @@ const constructAccepts = (build: (scope: Construct) => unknown) =>
   accepts(() => build(emptyStack()));
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+/** The notice filter the failure-notification module makes for the topic batch-failures. */
+const FILTER_ARN =
+  "arn:aws:states:ap-northeast-1:123456789012:stateMachine:batch-failures-notices-filter";
 
 const job = (jobName: string) => (scope: Construct) =>
   new BatchJob(scope, "job", {
@@ -53,8 +58,9 @@ const job = (jobName: string) => (scope: Construct) =>
     task: { container: { image: "alpine:3.20" } },
   });
 
+/** A FailureTopic as the failure-notification module makes it: with its notice filter. */
 const topic = (props: Partial<FailureTopicProps>) => (scope: Construct) =>
-  new FailureTopic(scope, "failures", { name: "batch-failures", ...props });
+  new FailureTopic(scope, "failures", { name: "batch-failures", ...props }).noticeFilter();
 
 describe("hclString", () => {
   it("escapes what an HCL string literal treats specially, so a regex reaches RE2 unchanged", () => {
@@ -266,7 +272,8 @@ describe("the failure-notification module's validations", () => {
   it.each<[string, string[], (value: string) => (scope: Construct) => unknown]>([
     [
       "name",
-      ["batch-failures", "prod_batch-failures", "n".repeat(250), "n".repeat(251), "a.b", ""],
+      // 49: the notice filter's roles <name>-notices-filter and <name>-notices-events have 64.
+      ["batch-failures", "prod_batch-failures", "n".repeat(49), "n".repeat(50), "a.b", ""],
       (name) => topic({ name }),
     ],
     [
@@ -292,7 +299,7 @@ describe("the failure-notification module's validations", () => {
       ],
       (url) => topic({ httpsEndpoints: [url] }),
     ],
-  ])("matches FailureTopic on the %s", (variable, examples, build) => {
+  ])("matches FailureTopic and its notice filter on the %s", (variable, examples, build) => {
     const pattern = regexValidation("failure-notification", variable);
     for (const example of examples) {
       expect({ example, module: pattern.test(example) }).toEqual({
@@ -310,11 +317,14 @@ describe("the job-failure-alerts module's validations", () => {
       clusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch",
       family: "nightly-report",
       containerName: "nightly-report",
-      hasSidecars: false,
       logGroupName: "/ecs-scheduled-tasks/nightly-report",
-      region: "ap-northeast-1",
+      // As the module passes it: the topic, and the filter of the failure-notification module.
       topic: {
         deliveries: [{ topicArn: "arn:aws:sns:ap-northeast-1:123456789012:t", format: "text" }],
+        noticeFilter: () => ({
+          stateMachineArn: FILTER_ARN,
+          eventsRoleArn: "arn:aws:iam::123456789012:role/batch-failures-notices-events",
+        }),
       },
       ...props,
     });
@@ -355,11 +365,130 @@ describe("the job-failure-alerts module's validations", () => {
     }
   });
 
+  it("takes only prefixes whose re-run command JobFailureNotification writes into its template", () => {
+    const prefix = regexValidation("job-failure-alerts", "runner_parameter_prefix");
+    const examples = ["/ecs-batch", "/ecs-batch/prod/", "/teams/data.v2", '/x"y', "/x<y>", "/x\\y"];
+    const construct = (example: string) =>
+      constructAccepts(notification({ rerunCommand: runCommandOf("nightly-report", example) }));
+    // The module is the stricter: what the construct refuses (it breaks the template), it refuses.
+    expect(examples.filter((example) => !construct(example))).toEqual(['/x"y', "/x<y>", "/x\\y"]);
+    expect(examples.filter((example) => prefix.test(example))).toEqual([
+      "/ecs-batch",
+      "/ecs-batch/prod/",
+      "/teams/data.v2",
+    ]);
+  });
+
   it("refuses a log group under aws/, as the construct does", () => {
     const conditions = moduleJson("job-failure-alerts").variable.log_group_name.validation!;
     expect(conditions.map((c) => c.condition)).toContain(
       '${substr(var.log_group_name, 0, 4) != "aws/"}',
     );
     expect(constructAccepts(notification({ logGroupName: "aws/jobs" }))).toBe(false);
+  });
+});
+
+describe("the job-failure-alerts module's new variables", () => {
+  /** The longest name the failure-notification module takes, and what it makes of it. */
+  const longestTopic = "n".repeat(49);
+
+  describe("notice_filter_arn", () => {
+    const pattern = regexValidation("job-failure-alerts", "notice_filter_arn");
+
+    it.each([
+      FILTER_ARN,
+      `arn:aws:states:ap-northeast-1:123456789012:stateMachine:${longestTopic}-notices-filter`,
+      "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:batch-failures-notices-filter",
+      "arn:aws-us-gov:states:us-gov-west-1:123456789012:stateMachine:f",
+      `arn:aws:states:ap-northeast-1:123456789012:stateMachine:${"f".repeat(80)}`,
+    ])("GIVEN the state machine ARN %s THEN Terraform accepts it", (arn) => {
+      expect(arn).toMatch(pattern);
+    });
+
+    it.each([
+      ["the state machine's name", "batch-failures-notices-filter"],
+      ["an execution's ARN", `${FILTER_ARN.replace(":stateMachine:", ":execution:")}:0123`],
+      ["a version's ARN", `${FILTER_ARN}:1`],
+      ["an activity's ARN", FILTER_ARN.replace(":stateMachine:", ":activity:")],
+      [
+        "a name of 81 characters",
+        `arn:aws:states:ap-northeast-1:123456789012:stateMachine:${"f".repeat(81)}`,
+      ],
+      ["a name with a dot", "arn:aws:states:ap-northeast-1:123456789012:stateMachine:a.b"],
+      ["an account of 11 digits", "arn:aws:states:ap-northeast-1:12345678901:stateMachine:f"],
+      ["the events role's ARN", "arn:aws:iam::123456789012:role/batch-failures-notices-events"],
+      ["nothing", ""],
+    ])("GIVEN %s (%s) THEN Terraform rejects it", (_, arn) => {
+      expect(arn).not.toMatch(pattern);
+    });
+  });
+
+  describe("notice_filter_role_arn", () => {
+    const pattern = regexValidation("job-failure-alerts", "notice_filter_role_arn");
+
+    it.each([
+      "arn:aws:iam::123456789012:role/batch-failures-notices-events",
+      `arn:aws:iam::123456789012:role/${longestTopic}-notices-events`,
+      "arn:aws:iam::123456789012:role/service-role/batch-failures-notices-events",
+      "arn:aws-cn:iam::123456789012:role/x+=,.@_-",
+    ])("GIVEN the role ARN %s THEN Terraform accepts it", (arn) => {
+      expect(arn).toMatch(pattern);
+    });
+
+    it.each([
+      ["the role's name", "batch-failures-notices-events"],
+      ["a user's ARN", "arn:aws:iam::123456789012:user/batch"],
+      ["a policy's ARN", "arn:aws:iam::123456789012:policy/batch"],
+      ["a region in the ARN", "arn:aws:iam:ap-northeast-1:123456789012:role/batch"],
+      ["no role name", "arn:aws:iam::123456789012:role/"],
+      ["a space in the name", "arn:aws:iam::123456789012:role/batch failures"],
+      ["the notice filter's ARN", FILTER_ARN],
+    ])("GIVEN %s (%s) THEN Terraform rejects it", (_, arn) => {
+      expect(arn).not.toMatch(pattern);
+    });
+  });
+
+  describe("runner_parameter_prefix", () => {
+    const pattern = regexValidation("job-failure-alerts", "runner_parameter_prefix");
+
+    it("is the scheduled-job module's, whose parameter the re-run command reads", () => {
+      expect(pattern.source).toBe(
+        regexValidation("scheduled-job", "runner_parameter_prefix").source,
+      );
+      const variables = [moduleJson("job-failure-alerts"), moduleJson("scheduled-job")].map(
+        (json) => json.variable.runner_parameter_prefix.default,
+      );
+      expect(variables).toEqual([DEFAULT_RUNNER_PARAMETER_PREFIX, DEFAULT_RUNNER_PARAMETER_PREFIX]);
+      expect(DEFAULT_RUNNER_PARAMETER_PREFIX).toMatch(pattern);
+    });
+
+    it.each(["/ecs-batch", "/ecs-batch/prod", "/ecs-batch/prod/", "/teams/data.v2/jobs_1"])(
+      "GIVEN the SSM path %s THEN Terraform accepts it",
+      (prefix) => {
+        expect(prefix).toMatch(pattern);
+      },
+    );
+
+    it.each([
+      ["no leading /", "ecs-batch/prod"],
+      ["only /", "/"],
+      ["an empty segment", "/ecs-batch//prod"],
+      ["two trailing /", "/ecs-batch/prod//"],
+      ["a space", "/ecs batch"],
+      ["a parameter's ARN", "arn:aws:ssm:ap-northeast-1:123456789012:parameter/ecs-batch"],
+      ["nothing", ""],
+    ])("GIVEN %s (%s) THEN Terraform rejects it", (_, prefix) => {
+      expect(prefix).not.toMatch(pattern);
+    });
+  });
+
+  it("takes safe_to_rerun as a bool, false unless the job says otherwise, with nothing to validate", () => {
+    expect(moduleJson("job-failure-alerts").variable.safe_to_rerun).toMatchObject({
+      type: "bool",
+      default: false,
+    });
+    expect(moduleJson("job-failure-alerts").variable.safe_to_rerun).not.toHaveProperty(
+      "validation",
+    );
   });
 });

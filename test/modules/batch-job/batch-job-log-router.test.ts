@@ -6,7 +6,7 @@ import {
   JobTaskOptions,
   LOG_ROUTER_CONTAINER_NAME,
 } from "../../../modules";
-import { FailureTopic } from "../../../modules/failure-notification";
+import { FailureTopic, NoticeJob } from "../../../modules/failure-notification";
 import {
   emptyStack,
   ref,
@@ -165,26 +165,49 @@ describe("BatchJob with a FireLens log router", () => {
     expect(read?.Resource).toEqual([API_KEY]);
   });
 
-  it("counts the router as a sidecar", () => {
-    const stack = emptyStack();
-    expect(new BatchJob(stack, "job", ROUTED_JOB).hasSidecars).toBe(true);
-    expect(
-      new BatchJob(stack, "plain", {
-        ...routedWith({ logRouter: undefined }),
-        jobName: "plain",
-      }).hasSidecars,
-    ).toBe(false);
-  });
+  describe("its failure notices", () => {
+    /** The job as its failure rule's target describes it to the topic's notice filter. */
+    function noticedJob(props: BatchJobFromContainersProps) {
+      const notified = synthesize((scope) => {
+        const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
+        new BatchJob(scope, "job", { ...props, failureNotification: { topic } });
+      }).json;
+      const target = resourceAt(
+        notified,
+        "aws_cloudwatch_event_target",
+        "job/FailureNotification/FilterTarget",
+      );
+      const template = (target.input_transformer as { input_template: string }).input_template;
+      return {
+        notified,
+        target,
+        job: JSON.parse(template.replace("<aws.events.event.json>", "null")).job as NoticeJob,
+      };
+    }
 
-  it("has its failures read through the result filter, as a job with sidecars", () => {
-    const notified = synthesize((scope) => {
-      const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
-      new BatchJob(scope, "job", { ...ROUTED_JOB, failureNotification: { topic } });
-    }).json;
-    expect(
-      resourceAt(notified, "aws_sfn_state_machine", "job/FailureNotification/ResultFilter"),
-    ).toMatchObject({ name: "example-batch-result-filter" });
-    expect(Object.keys(resourcesOf(notified, "aws_sfn_state_machine"))).toHaveLength(1);
+    it("name where the router sends the job's output, instead of the job container's log stream", () => {
+      expect(noticedJob(ROUTED_JOB).job.logRouterDestination).toBe("kinesis_firehose");
+      expect(noticedJob(routedWith({ logRouter: undefined })).job).not.toHaveProperty(
+        "logRouterDestination",
+      );
+    });
+
+    it("are decided by the job's own container, not the router's, through the topic's notice filter", () => {
+      const { notified, target, job } = noticedJob(ROUTED_JOB);
+      expect(job).toMatchObject({
+        container: "example-batch",
+        // The router's own log is at <prefix>/log_router/<task id> in the job's log group.
+        logGroupName: expect.stringMatching(logGroup),
+        logStreamPrefix: "batch",
+      });
+      expect(target.arn).toMatch(ref("aws_sfn_state_machine", "failures/NoticeFilter", "arn"));
+      // No state machine of the job's own: the topic's filter and sender only.
+      expect(
+        Object.values(resourcesOf(notified, "aws_sfn_state_machine"))
+          .map((m) => m.name)
+          .sort(),
+      ).toEqual(["dev-batch-failures-notices", "dev-batch-failures-notices-filter"]);
+    });
   });
 
   // The job's output is at the destination; the runner starts the job and waits for its exit code.
