@@ -49,15 +49,6 @@ function referencesIn(expression: string) {
   };
 }
 
-/**
- * Variables a module declares but does not use, because of a source bug: job-failure-alerts
- * never writes safe_to_rerun into its notices (see "writes safe_to_rerun into the job's
- * description" below, left failing). Empty once the bug is fixed.
- */
-const UNUSED_BECAUSE_OF_A_BUG: Record<string, string[]> = {
-  "job-failure-alerts": ["safe_to_rerun"],
-};
-
 describe.each(MODULE_NAMES)("the generated module %s", (name) => {
   const json = moduleJson(name);
   const variables = Object.entries(json.variable);
@@ -164,9 +155,7 @@ describe.each(MODULE_NAMES)("the generated module %s", (name) => {
     const used = stringsIn({ ...json, variable: undefined })
       .flatMap(interpolations)
       .flatMap((e) => referencesIn(e).variables);
-    expect(Object.keys(json.variable).filter((v) => !used.includes(v))).toEqual(
-      UNUSED_BECAUSE_OF_A_BUG[name] ?? [],
-    );
+    expect(Object.keys(json.variable).filter((v) => !used.includes(v))).toEqual([]);
   });
 
   it("has a README that lists every variable and output, and shows a module block", () => {
@@ -359,11 +348,8 @@ describe("the job-failure-alerts module", () => {
     expect(moduleReadme("job-failure-alerts")).not.toMatch(/sidecar/i);
   });
 
-  // Source bug: noticeFilterInputTemplate (modules/failure-notification/task-notice.ts) writes
-  // the job with JSON.stringify, so the bool variable safe_to_rerun becomes the string
-  // "<unresolved-token>": the variable is never used, and the filter reads a non-empty string as
-  // true, so every notice of the module says the job is safe to re-run.
-  it.failing("writes safe_to_rerun into the job's description", () => {
+  // Written as text, a bool variable would be a token's name, which the filter reads as true.
+  it("writes safe_to_rerun into the job's description", () => {
     expect(template).not.toContain("unresolved-token");
     expect(job.safeToRerun).toBe("${jsonencode(var.safe_to_rerun)}");
   });

@@ -1006,12 +1006,8 @@ describe("BatchJob", () => {
       );
     });
 
-    // Source bug: noticeFilterInputTemplate (modules/failure-notification/task-notice.ts) writes
-    // the job with JSON.stringify, so a safeToRerun known only at apply time becomes the string
-    // "<unresolved-token>" (cdktf's text for a token it cannot write), which the filter reads as
-    // true: the notice says "Safe to re-run: yes" whatever the variable holds. The runner's
-    // parameter writes the same value as ${jsonencode(var.rerun)} (see "the runner's parameter").
-    it.failing("leaves a safeToRerun that is a Terraform variable to Terraform", () => {
+    // Written as text, it would be a token's name, which the filter reads as true.
+    it("leaves a safeToRerun that is a Terraform variable to Terraform", () => {
       const { json: withVariable } = synthesize((scope) => {
         const topic = new FailureTopic(scope, "failures", { name: "dev-batch-failures" });
         const rerun = new TerraformVariable(scope, "rerun", { type: "bool" })
