@@ -1,5 +1,9 @@
 import { TerraformVariable } from "cdktf";
-import { FailureTopic, FailureTopicProps } from "../../../modules/failure-notification";
+import {
+  FailureNoticeFilter,
+  FailureTopic,
+  FailureTopicProps,
+} from "../../../modules/failure-notification";
 import { emptyStack, onlyResource, resourcesOf, synthesize, TerraformJson } from "../../synth";
 import { ref, resourceAt } from "./fixtures";
 
@@ -311,6 +315,112 @@ describe("FailureTopic", () => {
         Object.values(resourcesOf(json, "aws_sns_topic")).map((t) => t.kms_master_key_id),
       ).toEqual([KEY, KEY]);
       expect(topic.kmsKeyArn).toBe(KEY);
+    });
+  });
+
+  describe("noticeFilter()", () => {
+    let first: FailureNoticeFilter | undefined;
+    let second: FailureNoticeFilter | undefined;
+    const { json } = synthesize((scope) => {
+      const topic = new FailureTopic(scope, "failures", {
+        name: "dev-batch-failures",
+        slack: SLACK,
+        tags: { Team: "batch" },
+      });
+      first = topic.noticeFilter();
+      second = topic.noticeFilter();
+    });
+    const TEXT_TOPIC = expect.stringMatching(ref("aws_sns_topic", "failures", "arn"));
+    const CHAT_TOPIC = expect.stringMatching(ref("aws_sns_topic", "failures/ChatTopic", "arn"));
+
+    it("makes no notice filter until it is called", () => {
+      const { json: unused } = topicJson({ slack: SLACK });
+      expect(resourcesOf(unused, "aws_sfn_state_machine")).toEqual({});
+      expect(Object.keys(resourcesOf(unused, "aws_iam_role"))).toEqual([
+        expect.stringMatching(/^failures_ChatbotRole_/),
+      ]);
+    });
+
+    it("makes, on its first call, the topic's child NoticeFilter named <topic>-notices", () => {
+      expect(first).toBeInstanceOf(FailureNoticeFilter);
+      expect(first!.node.path).toBe("test/failures/NoticeFilter");
+      expect(
+        Object.values(resourcesOf(json, "aws_sfn_state_machine")).map((m) => [m.name, m.type]),
+      ).toEqual([
+        ["dev-batch-failures-notices-filter", "EXPRESS"],
+        ["dev-batch-failures-notices", "STANDARD"],
+      ]);
+    });
+
+    it("gives the same filter on every later call", () => {
+      expect(second).toBe(first);
+      expect(Object.keys(resourcesOf(json, "aws_sfn_state_machine"))).toHaveLength(2);
+      expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(4);
+    });
+
+    it("sends the notices to every topic in its format, with the topics' key", () => {
+      const sender = resourceAt(json, "aws_sfn_state_machine", "failures/NoticeFilter/Sender");
+      const states = JSON.parse(sender.definition as string).States;
+      expect(states["Notify people"].Arguments.TopicArn).toEqual(TEXT_TOPIC);
+      expect(states["Notify chat"].Arguments.TopicArn).toEqual(CHAT_TOPIC);
+      const granted = statements(
+        resourceAt(json, "aws_iam_policy", "failures/NoticeFilter/SenderRole/Policy").policy,
+      );
+      expect(granted.slice(0, 2)).toEqual([
+        {
+          Sid: "PublishFailureNotices",
+          Effect: "Allow",
+          Action: ["sns:Publish"],
+          Resource: [TEXT_TOPIC, CHAT_TOPIC],
+        },
+        {
+          Sid: "EncryptFailureNotices",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: [expect.stringMatching(ref("aws_kms_key", "failures/Key", "arn"))],
+        },
+      ]);
+      for (const alarm of Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"))) {
+        expect(alarm.alarm_actions).toEqual([TEXT_TOPIC, CHAT_TOPIC]);
+      }
+    });
+
+    it("grants the sender a key that was given, not made", () => {
+      const { json: given } = synthesize((scope) => {
+        new FailureTopic(scope, "failures", {
+          name: "dev-batch-failures",
+          kmsKeyArn: KEY,
+        }).noticeFilter();
+      });
+      const [, encrypt] = statements(
+        resourceAt(given, "aws_iam_policy", "failures/NoticeFilter/SenderRole/Policy").policy,
+      );
+      expect(encrypt).toMatchObject({ Sid: "EncryptFailureNotices", Resource: [KEY] });
+    });
+
+    it("passes the topic's tags to the filter's resources", () => {
+      for (const type of [
+        "aws_sfn_state_machine",
+        "aws_cloudwatch_log_group",
+        "aws_cloudwatch_metric_alarm",
+      ]) {
+        for (const resource of Object.values(resourcesOf(json, type))) {
+          expect({ type, tags: resource.tags }).toEqual({ type, tags: { Team: "batch" } });
+        }
+      }
+      for (const path of ["SenderRole", "FilterRole", "EventsRole"]) {
+        expect(resourceAt(json, "aws_iam_role", `failures/NoticeFilter/${path}`).tags).toEqual({
+          Team: "batch",
+        });
+      }
+    });
+
+    it("fails, naming the role, for a topic name too long for the filter's roles", () => {
+      const topic = (name: string) => new FailureTopic(emptyStack(), "failures", { name });
+      expect(() => topic("a".repeat(49)).noticeFilter()).not.toThrow();
+      expect(() => topic("a".repeat(50)).noticeFilter()).toThrow(
+        /^test\/failures\/NoticeFilter: name: IAM role name 'a{50}-notices-filter' has 65 characters: at most 64 are allowed$/,
+      );
     });
   });
 

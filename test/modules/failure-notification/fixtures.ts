@@ -1,7 +1,10 @@
 export { ref, resourceAt } from "../../synth";
 
 export const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
-export const TASK_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task/batch/0123456789abcdef0";
+export const TASK_ID = "0123456789abcdef0123456789abcdef";
+export const TASK_ARN = `arn:aws:ecs:ap-northeast-1:123456789012:task/batch/${TASK_ID}`;
+export const TASK_DEFINITION_ARN =
+  "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/example-batch:3";
 
 /** One container of an "ECS Task State Change" event. */
 export interface EventContainer {
@@ -32,26 +35,12 @@ export function taskStopped(
       desiredStatus: "STOPPED",
       stopCode: "EssentialContainerExited",
       stoppedReason: "Essential container in task exited",
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      startedAt: "2026-11-23T03:00:15.456Z",
       stoppedAt: "2026-11-23T03:04:05.123Z",
       startedBy: "events-rule/example-batch",
       containers: containers.map((c) => ({ lastStatus: "STOPPED", ...c })),
       ...detail,
     },
   };
-}
-
-/** Sample values for the placeholders of a failure message, as EventBridge would insert them. */
-export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
-  taskArn: TASK_ARN,
-  stopCode: "EssentialContainerExited",
-  stoppedReason: "Essential container in task exited",
-  exitCode: "1",
-  containerReason: "OutOfMemoryError: Container killed due to memory usage",
-  stoppedAt: "2026-11-23T03:04:05.123Z",
-  startedBy: "events-rule/example-batch",
-};
-
-/** A template with its `<placeholder>`s replaced by values (EventBridge does not escape them). */
-export function substitute(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/<([A-Za-z0-9_.-]+)>/g, (whole, name: string) => values[name] ?? whole);
 }
