@@ -165,6 +165,11 @@ export class JobFailureNotification extends Construct {
     });
     for (const field of ["environment", "logRouterDestination", "rerunCommand"] as const) {
       validateField(this, field, props[field], (text) => {
+        if (/[$%]\{/.test(text)) {
+          throw new Error(
+            `'${text}' must not contain '\${' or '%{': Terraform would read it as its own expression`,
+          );
+        }
         if (!TEMPLATE_TEXT.test(text)) {
           throw new Error(
             `'${text}' must have 1-256 characters and no '<', '>', '"', '\\' or control characters: it is written into the rule target's input template`,

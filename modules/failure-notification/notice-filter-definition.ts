@@ -46,7 +46,10 @@ export function noticeFilterDefinition(senderArn: string): string {
           Input: "{% $states.input %}",
         },
         Retry: [
-          // The error of a duplicate is not retried (Retry cannot exclude it: Catch reads it).
+          // A duplicate is final: not retried. (The name Step Functions gives this error in the
+          // startExecution integration is not documented; the Catch below reads any error whose
+          // name says ExecutionAlreadyExists, so another name only costs three retries.)
+          { ErrorEquals: ["StepFunctions.ExecutionAlreadyExistsException"], MaxAttempts: 0 },
           { ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
         ],
         Catch: [{ ErrorEquals: ["States.ALL"], Next: s.duplicate }],

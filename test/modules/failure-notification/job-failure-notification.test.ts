@@ -478,24 +478,14 @@ describe("JobFailureNotification", () => {
       },
     );
 
-    // SOURCE BUG (left failing on purpose): TEMPLATE_TEXT lets '${' through, and cdktf writes the
-    // text into main.tf.json as it is, where Terraform reads it as an interpolation: a re-run
-    // command with a shell variable, `--env ${ENV}`, passes validation here and then fails
-    // `terraform validate` with "Invalid reference". Either the rule or an escape ('$${') fixes it.
-    it.failing(
-      "keeps a shell variable's '${' in a re-run command from Terraform's interpolation",
-      () => {
-        const rerunCommand = "ENV=prod; ecs-batch run example-batch --env ${ENV}";
-        let json: TerraformJson;
-        try {
-          json = notificationJson({ rerunCommand });
-        } catch (error) {
-          expect((error as Error).message).toMatch(/^test\/notify: rerunCommand: /);
-          return;
-        }
-        const template = (onlyTarget(json).input_transformer as Record<string, string>)
-          .input_template;
-        expect(template).not.toMatch(/(^|[^$])\$\{ENV\}/);
+    // cdktf writes the text into the JSON as it is, where Terraform would read '${ENV}' as its
+    // own interpolation (terraform validate: "Invalid reference").
+    it.each(["ENV=prod; ecs-batch run example-batch --env ${ENV}", "run %{ if x }"])(
+      "refuses a '${' or '%%{' in a re-run command: %s",
+      (rerunCommand) => {
+        expect(() => notificationJson({ rerunCommand })).toThrow(
+          `test/notify: rerunCommand: '${rerunCommand}' must not contain '\${' or '%{': Terraform would read it as its own expression`,
+        );
       },
     );
 

@@ -52,7 +52,9 @@ const CANNOT_PULL =
 const NOT_SAFE = "Safe to re-run: no: check what the job already did before running it again";
 
 /** The lines of a notice of the base job, with those that differ from the exit-1 one given. */
-function expectedLines(changes: { exit?: string; stop?: string; started?: string } = {}) {
+function expectedLines(
+  changes: { exit?: string; stop?: string; started?: string; log?: string } = {},
+) {
   return [
     "Batch job example-batch failed (environment dev).",
     `Exit code: ${changes.exit ?? "1"}`,
@@ -61,7 +63,7 @@ function expectedLines(changes: { exit?: string; stop?: string; started?: string
     "Started by: events-rule/example-batch",
     `Task: ${TASK_ARN}`,
     `Task in the console: ${TASK_LINK}`,
-    `Log of this run: ${JOB_LOG_LINK}`,
+    `Log of this run: ${changes.log ?? JOB_LOG_LINK}`,
     NOT_SAFE,
     "Re-run: ecs-batch run example-batch --env dev",
   ];
@@ -232,6 +234,7 @@ describe("TASK_NOTICE", () => {
           exit: `none: ${CANNOT_PULL}`,
           stop: `TaskFailedToStart: ${CANNOT_PULL}`,
           started: "never",
+          log: "none: the task never started",
         }),
       );
     });
@@ -247,6 +250,7 @@ describe("TASK_NOTICE", () => {
           exit: "none: the task has no container named example-batch",
           stop: "TaskFailedToStart: ResourceInitializationError: unable to pull secrets or registry auth",
           started: "never",
+          log: "none: the task never started",
         }),
       );
     });
