@@ -1,6 +1,21 @@
+import type { NoticeJob } from "../../../modules/failure-notification/task-notice";
+
 export { ref, resourceAt } from "../../synth";
 
 export const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
+
+/** The job the notice filter reads of in these tests, as its rule target describes it. */
+export const NOTICE_JOB: NoticeJob = {
+  name: "example-batch",
+  environment: "dev",
+  clusterArn: CLUSTER,
+  family: "example-batch",
+  container: "example-batch",
+  logGroupName: "/ecs-scheduled-tasks/example",
+  logStreamPrefix: "batch",
+  safeToRerun: false,
+  rerun: "ecs-batch run example-batch --env dev",
+};
 export const TASK_ID = "0123456789abcdef0123456789abcdef";
 export const TASK_ARN = `arn:aws:ecs:ap-northeast-1:123456789012:task/batch/${TASK_ID}`;
 export const TASK_DEFINITION_ARN =

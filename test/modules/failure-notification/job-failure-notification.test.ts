@@ -12,7 +12,7 @@ import {
   SlackChannel,
 } from "../../../modules/failure-notification";
 import { emptyStack, resourcesOf, synthesize, TerraformJson } from "../../synth";
-import { CLUSTER, ref, resourceAt, taskStopped } from "./fixtures";
+import { CLUSTER, NOTICE_JOB as FILTER_JOB, ref, resourceAt, taskStopped } from "./fixtures";
 
 const SLACK: SlackChannel = { workspaceId: "T0123456789", channelId: "C0123456789" };
 const TEXT_TOPIC = ref("aws_sns_topic", "failures", "arn");
@@ -36,14 +36,7 @@ const JOB: JobProps = {
 
 /** What the filter gets of JOB, by default. */
 const NOTICE_JOB: NoticeJob = {
-  name: "example-batch",
-  environment: "dev",
-  clusterArn: CLUSTER,
-  family: "example-batch",
-  container: "example-batch",
-  logGroupName: "/ecs-scheduled-tasks/example",
-  logStreamPrefix: "batch",
-  safeToRerun: false,
+  ...FILTER_JOB,
   rerun: `aws ecs run-task --cluster ${CLUSTER} --task-definition example-batch (with the job's network configuration)`,
 };
 

@@ -9,7 +9,7 @@ import {
   TASK_NOTICE,
 } from "../../../modules/failure-notification";
 import { runStateMachine, TaskCall, TaskError } from "../../asl/asl-runner";
-import { CLUSTER, TASK_ID, taskStopped } from "./fixtures";
+import { NOTICE_JOB, TASK_ID, taskStopped } from "./fixtures";
 
 const SENDER = "arn:aws:states:ap-northeast-1:123456789012:stateMachine:dev-batch-failures-notices";
 const TEXT_TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:dev-batch-failures";
@@ -22,17 +22,7 @@ const START_EXECUTION = "arn:aws:states:::states:startExecution";
 const PUBLISH = "arn:aws:states:::sns:publish";
 const S = NOTICE_FILTER_STATES;
 
-const JOB: NoticeJob = {
-  name: "example-batch",
-  environment: "dev",
-  clusterArn: CLUSTER,
-  family: "example-batch",
-  container: "example-batch",
-  logGroupName: "/ecs-scheduled-tasks/example",
-  logStreamPrefix: "batch",
-  safeToRerun: false,
-  rerun: "ecs-batch run example-batch --env dev",
-};
+const JOB: NoticeJob = NOTICE_JOB;
 
 interface Definition {
   Comment: string;

@@ -5,19 +5,9 @@ import {
   noticeFilterInputTemplate,
   TASK_NOTICE,
 } from "../../../modules/failure-notification";
-import { CLUSTER, TASK_ARN, TASK_ID, taskStopped } from "./fixtures";
+import { CLUSTER, TASK_ARN, TASK_ID, taskStopped, NOTICE_JOB } from "./fixtures";
 
-const JOB: NoticeJob = {
-  name: "example-batch",
-  environment: "dev",
-  clusterArn: CLUSTER,
-  family: "example-batch",
-  container: "example-batch",
-  logGroupName: "/ecs-scheduled-tasks/example",
-  logStreamPrefix: "batch",
-  safeToRerun: false,
-  rerun: "ecs-batch run example-batch --env dev",
-};
+const JOB: NoticeJob = NOTICE_JOB;
 
 /** The notice filter's input: the rule target's template with the event filled in by EventBridge. */
 function inputOf(job: NoticeJob, event: unknown): unknown {
