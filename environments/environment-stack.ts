@@ -32,7 +32,7 @@ import {
   NetworkConfig,
   usesDeployedTag,
 } from "./environment-config";
-import { EnvironmentConfigError, validateEnvironmentConfig } from "./environment-validation";
+import { checkStackConfig, EnvironmentConfigError } from "./environment-validation";
 import { addEnvironmentBackend, addEnvironmentProvider } from "./stack-setup";
 
 /** The Terraform variable that carries the tag of a deploy: `--var image_tag=<tag>`. */
@@ -68,7 +68,7 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
     const config = props.config;
-    validateEnvironmentConfig(config);
+    checkStackConfig(this, config);
     if (id !== config.name) {
       // The stack id is what `cdktf deploy <id>` takes; the state key and tags use config.name.
       throw new EnvironmentConfigError(

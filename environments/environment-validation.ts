@@ -3,7 +3,9 @@
  * how its jobs, images, workflows and release fit together, and how environments fit beside each
  * other. Job settings are checked by the job constructs themselves.
  */
+import { IConstruct } from "constructs";
 import { validateRepositoryName } from "../modules/ecr-repository/ecr-repository";
+import { collectsProblems } from "../modules/validation/construct-validation";
 import {
   COMMIT_HASH_TAG,
   EnvironmentConfig,
@@ -17,7 +19,11 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** An environment config that is incomplete or inconsistent. */
 export class EnvironmentConfigError extends Error {
-  constructor(environment: string, field: string, rule: string) {
+  constructor(
+    readonly environment: string,
+    readonly field: string,
+    readonly rule: string,
+  ) {
     super(`environment '${environment}': ${field}: ${rule}`);
     this.name = "EnvironmentConfigError";
   }
@@ -29,14 +35,33 @@ const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
- * Throws an {@link EnvironmentConfigError} naming the environment and the field unless the
- * config is complete and consistent. Job settings are checked by the job constructs themselves.
+ * Throws the first {@link EnvironmentConfigError} of {@link environmentConfigProblems}: the config
+ * must be complete and consistent.
  */
 export function validateEnvironmentConfig(config: EnvironmentConfig): void {
+  const [first] = environmentConfigProblems(config);
+  if (first !== undefined) {
+    throw first;
+  }
+}
+
+/**
+ * Every problem of an environment's config, each naming the environment, the field and the rule:
+ * none when the config is complete and consistent. Job settings are checked by the job constructs
+ * themselves.
+ */
+export function environmentConfigProblems(config: EnvironmentConfig): EnvironmentConfigError[] {
   const env = config.name;
-  const fail = (field: string, rule: string): never => {
-    throw new EnvironmentConfigError(env ?? "(unnamed)", field, rule);
+  const problems: EnvironmentConfigError[] = [];
+  const fail: Fail = (field, rule) => {
+    problems.push(new EnvironmentConfigError(env ?? "(unnamed)", field, rule));
   };
+  checkConfig(fail, config);
+  return problems;
+}
+
+function checkConfig(fail: Fail, config: EnvironmentConfig): void {
+  const env = config.name;
   if (typeof env !== "string" || !/^[a-z][a-z0-9-]{0,31}$/.test(env)) {
     fail(
       "name",
@@ -50,7 +75,67 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     fail("accountId", `'${config.accountId}' must be a 12-digit AWS account ID`);
   }
 
-  const network = config.network ?? fail("network", "missing: give subnets and security groups");
+  const network = config.network;
+  if (network === undefined) {
+    fail("network", "missing: give subnets and security groups");
+  } else {
+    checkNetwork(fail, network);
+  }
+
+  const cluster = config.cluster;
+  if (cluster === undefined) {
+    fail("cluster", "missing: give create or existing");
+  } else if (exactlyOne(fail, "cluster", cluster, "create", "existing")) {
+    const clusterName = (cluster.create ?? cluster.existing)!.name;
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(clusterName ?? "")) {
+      fail(
+        `cluster.${cluster.create ? "create" : "existing"}.name`,
+        `'${clusterName}' must be 1-255 letters, digits, '-' and '_'`,
+      );
+    }
+  }
+
+  const backend = config.backend;
+  if (backend === undefined) {
+    fail("backend", "missing: give s3 (or local, for experiments)");
+  } else {
+    checkBackend(fail, backend);
+  }
+  checkTags(fail, "defaultTags", config.defaultTags);
+  const reserved = Object.keys(config.defaultTags ?? {}).find((key) =>
+    STACK_TAG_KEYS.includes(key),
+  );
+  if (reserved !== undefined) {
+    fail("defaultTags", `'${reserved}' is set by the stack itself; remove it from defaultTags`);
+  }
+
+  if (!Array.isArray(config.jobs)) {
+    fail("jobs", "missing: give a list of jobs (it may be empty)");
+    return;
+  }
+  const names = config.jobs.map((job) => job.jobName);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) {
+    fail("jobs", `the job name '${duplicate}' is used twice: job names must be unique`);
+  }
+  checkJobImages(fail, config);
+  checkWorkflows(fail, config);
+  checkRelease(fail, config);
+  const notifyOnFailure = [
+    ...config.jobs.filter((job) => job.notifyOnFailure === true).map((j) => `job '${j.jobName}'`),
+    ...(Array.isArray(config.workflows) ? config.workflows : [])
+      .filter((workflow) => workflow.notifyOnFailure === true)
+      .map((w) => `workflow '${w.workflowName}'`),
+  ];
+  if (notifyOnFailure.length > 0 && config.notifications === undefined) {
+    fail(
+      "notifications",
+      `${notifyOnFailure[0]} sets notifyOnFailure, but the environment has no notifications: add notifications (e-mail addresses, HTTPS endpoints or Slack)`,
+    );
+  }
+}
+
+function checkNetwork(fail: Fail, network: EnvironmentConfig["network"]): void {
   exactlyOne(fail, "network", network, "subnetIds", "subnetTags");
   exactlyOne(fail, "network", network, "securityGroupIds", "securityGroupTags");
   checkIds(fail, "network.subnetIds", network.subnetIds, SUBNET_ID, "subnet-0123456789abcdef0");
@@ -74,18 +159,9 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       );
     }
   }
+}
 
-  const cluster = config.cluster ?? fail("cluster", "missing: give create or existing");
-  exactlyOne(fail, "cluster", cluster, "create", "existing");
-  const clusterName = (cluster.create ?? cluster.existing)!.name;
-  if (!/^[A-Za-z0-9_-]{1,255}$/.test(clusterName ?? "")) {
-    fail(
-      `cluster.${cluster.create ? "create" : "existing"}.name`,
-      `'${clusterName}' must be 1-255 letters, digits, '-' and '_'`,
-    );
-  }
-
-  const backend = config.backend ?? fail("backend", "missing: give s3 (or local, for experiments)");
+function checkBackend(fail: Fail, backend: EnvironmentConfig["backend"]): void {
   exactlyOne(fail, "backend", backend, "s3", "local");
   if (backend.s3) {
     if (!BUCKET.test(backend.s3.bucket ?? "") || backend.s3.bucket.includes("..")) {
@@ -105,64 +181,47 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       fail("backend.s3.keyPrefix", `'${backend.s3.keyPrefix}' must be a plain S3 key prefix`);
     }
   }
-  checkTags(fail, "defaultTags", config.defaultTags);
-  const reserved = Object.keys(config.defaultTags ?? {}).find((key) =>
-    STACK_TAG_KEYS.includes(key),
-  );
-  if (reserved !== undefined) {
-    fail("defaultTags", `'${reserved}' is set by the stack itself; remove it from defaultTags`);
-  }
+}
 
-  if (!Array.isArray(config.jobs)) {
-    fail("jobs", "missing: give a list of jobs (it may be empty)");
-  }
-  const names = config.jobs.map((job) => job.jobName);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate !== undefined) {
-    fail("jobs", `the job name '${duplicate}' is used twice: job names must be unique`);
-  }
-  checkJobImages(fail, config);
-  checkWorkflows(fail, config);
-  checkRelease(fail, config);
-  const notifyOnFailure = [
-    ...config.jobs.filter((job) => job.notifyOnFailure === true).map((j) => `job '${j.jobName}'`),
-    ...(config.workflows ?? [])
-      .filter((workflow) => workflow.notifyOnFailure === true)
-      .map((w) => `workflow '${w.workflowName}'`),
-  ];
-  if (notifyOnFailure.length > 0 && config.notifications === undefined) {
-    fail(
-      "notifications",
-      `${notifyOnFailure[0]} sets notifyOnFailure, but the environment has no notifications: add notifications (e-mail addresses, HTTPS endpoints or Slack)`,
-    );
+/**
+ * Throws the first problem of {@link environmentsProblems}: the environments must be able to
+ * live side by side, each config valid.
+ */
+export function validateEnvironments(configs: readonly EnvironmentConfig[]): void {
+  const [first] = [...configs.flatMap(environmentConfigProblems), ...environmentsProblems(configs)];
+  if (first !== undefined) {
+    throw first;
   }
 }
 
 /**
- * Throws an {@link EnvironmentConfigError} unless the environments can live side by side: each
- * config valid, names unique, and no environment's IAM names reachable by another's deployer
- * (`role/dev-*` would match the roles of an environment `dev-eu`), nor a stack id taken twice
- * (`dev-release` is the release stack of `dev`).
+ * What keeps environments from living side by side (their own configs aside): a name taken
+ * twice, or an environment's IAM names reachable by another's deployer (`role/dev-*` would match
+ * the roles of an environment `dev-eu`; `dev-release` is also the release stack of `dev`).
  */
-export function validateEnvironments(configs: readonly EnvironmentConfig[]): void {
-  configs.forEach(validateEnvironmentConfig);
-  for (const config of configs) {
-    for (const other of configs) {
-      if (other === config) {
-        continue;
-      }
-      if (other.name === config.name) {
-        throw new EnvironmentConfigError(config.name, "name", "two environments have this name");
-      }
-      if (other.name.startsWith(`${config.name}-`)) {
-        throw new EnvironmentConfigError(
-          other.name,
-          "name",
-          `it starts with '${config.name}-', the name prefix of environment '${config.name}''s roles and stacks, so the deployer of '${config.name}' could reach its roles: rename one of the two`,
+export function environmentsProblems(
+  configs: readonly EnvironmentConfig[],
+): EnvironmentConfigError[] {
+  const problems: EnvironmentConfigError[] = [];
+  configs.forEach((config, index) => {
+    configs.forEach((other, otherIndex) => {
+      if (other.name === config.name && otherIndex > index) {
+        problems.push(
+          new EnvironmentConfigError(config.name, "name", "two environments have this name"),
         );
       }
-    }
-  }
+      if (other !== config && other.name.startsWith(`${config.name}-`)) {
+        problems.push(
+          new EnvironmentConfigError(
+            other.name,
+            "name",
+            `it starts with '${config.name}-', the name prefix of environment '${config.name}''s roles and stacks, so the deployer of '${config.name}' could reach its roles: rename one of the two`,
+          ),
+        );
+      }
+    });
+  });
+  return problems;
 }
 
 /** Each job has exactly one image: its container's, or one of the environment's `images`. */
@@ -170,6 +229,7 @@ function checkJobImages(fail: Fail, config: EnvironmentConfig): void {
   const images = config.images ?? {};
   if (typeof images !== "object" || Array.isArray(images)) {
     fail("images", 'give a map of repository names, e.g. { "nightly-report": {} }');
+    return;
   }
   for (const name of Object.keys(images)) {
     try {
@@ -230,6 +290,7 @@ function checkWorkflows(fail: Fail, config: EnvironmentConfig): void {
   const workflows = config.workflows ?? [];
   if (!Array.isArray(workflows)) {
     fail("workflows", "give a list of workflows");
+    return;
   }
   const jobs = new Map(config.jobs.map((job) => [job.jobName, job]));
   const owner = new Map<string, string>();
@@ -253,8 +314,7 @@ function checkWorkflows(fail: Fail, config: EnvironmentConfig): void {
           `${field}.jobs[${j}].job`,
           `'${entry.job}' is not a job of this environment: add it to jobs (without a schedule)`,
         );
-      }
-      if (job.schedule !== undefined) {
+      } else if (job.schedule !== undefined) {
         fail(
           `${field}.jobs[${j}].job`,
           `job '${entry.job}' has its own schedule, so it would also run outside workflow '${name}': remove the job's schedule`,
@@ -272,13 +332,14 @@ function checkWorkflows(fail: Fail, config: EnvironmentConfig): void {
   });
 }
 
+/** Whether exactly one of `a` and `b` is given; fails otherwise. */
 function exactlyOne<T extends object>(
   fail: Fail,
   field: string,
   value: T,
   a: keyof T,
   b: keyof T,
-): void {
+): boolean {
   const given = [a, b].filter((key) => value[key] !== undefined);
   if (given.length !== 1) {
     fail(
@@ -288,6 +349,7 @@ function exactlyOne<T extends object>(
         : `give either ${String(a)} or ${String(b)}, not both`,
     );
   }
+  return given.length === 1;
 }
 
 function checkIds(
@@ -302,6 +364,7 @@ function checkIds(
   }
   if (ids.length === 0) {
     fail(field, "it is empty: give at least one ID");
+    return;
   }
   const bad = ids.find((id) => !pattern.test(id));
   if (bad !== undefined) {
@@ -333,4 +396,28 @@ function checkTags(
       fail(field, `the value of tag '${key}' must be a string of at most 256 characters`);
     }
   }
+}
+
+/** The configs whose problems a stack of the app has reported already, per app. */
+const reportedConfigs = new WeakMap<IConstruct, WeakSet<EnvironmentConfig>>();
+
+/**
+ * Checks the config an environment's stack is made from. An app that collects problems (see
+ * COLLECT_PROBLEMS) gets each problem as a validation of the stack, once per config (its two
+ * stacks share it), and the stack goes on; otherwise the first problem is thrown.
+ */
+export function checkStackConfig(stack: IConstruct, config: EnvironmentConfig): void {
+  if (!collectsProblems(stack)) {
+    validateEnvironmentConfig(config);
+    return;
+  }
+  const root = stack.node.root;
+  const reported = reportedConfigs.get(root) ?? new WeakSet<EnvironmentConfig>();
+  reportedConfigs.set(root, reported);
+  if (reported.has(config)) {
+    return;
+  }
+  reported.add(config);
+  const problems = environmentConfigProblems(config);
+  stack.node.addValidation({ validate: () => problems.map((p) => `${p.field}: ${p.rule}`) });
 }

@@ -7,8 +7,8 @@ export const DEFAULT_RELEASE_BRANCHES: Readonly<Record<string, string>> = {
   prod: "main",
 };
 
-/** Fails with the field and the rule. */
-export type Fail = (field: string, rule: string) => never;
+/** Reports a problem of the field, and the rule. */
+export type Fail = (field: string, rule: string) => void;
 
 /** The branch that releases to the environment, or undefined when none is known. */
 export function releaseBranch(config: EnvironmentConfig): string | undefined {

@@ -15,7 +15,7 @@ import { DeployTarget, stackDeployStatements } from "../modules/release-pipeline
 import { ReleasePipeline } from "../modules/release-pipeline/release-pipeline";
 import { partitionOfRegion } from "../modules/stack-context";
 import { EnvironmentConfig, externalTaskRoleArns } from "./environment-config";
-import { EnvironmentConfigError, validateEnvironmentConfig } from "./environment-validation";
+import { checkStackConfig, EnvironmentConfigError } from "./environment-validation";
 import { releaseBranch } from "./release-rules";
 import { addEnvironmentBackend, addEnvironmentProvider, stateKey } from "./stack-setup";
 
@@ -57,7 +57,7 @@ export class ReleaseStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ReleaseStackProps) {
     super(scope, id);
     const config = props.config;
-    validateEnvironmentConfig(config);
+    checkStackConfig(this, config);
     if (id !== releaseStackName(config.name)) {
       throw new EnvironmentConfigError(
         config.name,

@@ -9,7 +9,7 @@ import {
   stateMachineTracingStatement,
 } from "../iam-role/step-functions-statements";
 import { JobLogGroup } from "../job-log-group/job-log-group";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalidBeyondRepair, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
 import { noticeFilterDefinition, noticeSenderDefinition } from "./notice-filter-definition";
 import { FailureDestination, NoticeFilterTarget } from "./failure-destination";
@@ -214,7 +214,7 @@ export class FailureNoticeFilter extends Construct implements NoticeFilterTarget
       }
     });
     if (props.destination.deliveries.length === 0) {
-      invalid(this, "destination", "it has no topic to send notices to");
+      invalidBeyondRepair(this, "destination", "it has no topic to send notices to");
     }
   }
 }

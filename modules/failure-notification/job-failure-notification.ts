@@ -3,7 +3,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import { familyArnPrefix } from "../ecs-arns/ecs-arns";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalidBeyondRepair, validateField } from "../validation/construct-validation";
 import {
   validateContainerName,
   validateLogGroupName,
@@ -185,7 +185,7 @@ export class JobFailureNotification extends Construct {
       }
     });
     if (props.topic.noticeFilter === undefined) {
-      invalid(
+      invalidBeyondRepair(
         this,
         "topic",
         "it has no notice filter (noticeFilter()): give a FailureTopic, or a destination with the filter of the failure-notification module",

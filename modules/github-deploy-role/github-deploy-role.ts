@@ -22,7 +22,7 @@ import {
 } from "../release-pipeline/release-validation";
 import { StackDeployPolicy } from "../release-pipeline/stack-deploy-policy";
 import { providerPartition } from "../stack-context";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalid, invalidBeyondRepair, validateField } from "../validation/construct-validation";
 
 /** The audience GitHub Actions puts in tokens for AWS (`aws-actions/configure-aws-credentials`). */
 const STS_AUDIENCE = "sts.amazonaws.com";
@@ -133,7 +133,7 @@ export class GithubDeployRole extends Construct {
   private validateProps(props: GithubDeployRoleProps): void {
     for (const field of ["environment", "repository", "branch"] as const) {
       if (props[field] === undefined) {
-        invalid(this, field, "it is missing");
+        invalidBeyondRepair(this, field, "it is missing");
       }
     }
     validateField(this, "environment", props.environment, validateEnvironmentName);

@@ -18,7 +18,7 @@ import { RunnableJob } from "../job-run/job-run";
 import { taskStartStatements } from "../job-run/task-start-statements";
 import { jsonText } from "../json-text/json-text";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
-import { invalid, validateField } from "../validation/construct-validation";
+import { invalidBeyondRepair, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
 import { workflowDefinition } from "./workflow-definition";
 import { workflowStages } from "./workflow-graph";
@@ -111,7 +111,7 @@ export class JobWorkflow extends Construct {
         props.jobs.map((entry) => ({ name: entry.job.jobName, dependsOn: entry.dependsOn })),
       );
     } catch (error) {
-      invalid(this, "jobs", (error as Error).message);
+      invalidBeyondRepair(this, "jobs", (error as Error).message);
     }
     const topic = props.failureNotification?.topic;
     try {
@@ -127,7 +127,7 @@ export class JobWorkflow extends Construct {
         preventOverlap: props.preventOverlap,
       });
     } catch (error) {
-      invalid(this, "jobs", (error as Error).message);
+      invalidBeyondRepair(this, "jobs", (error as Error).message);
     }
 
     this.logGroup = new JobLogGroup(this, "LogGroup", {

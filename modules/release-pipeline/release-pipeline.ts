@@ -5,7 +5,12 @@ import { IamRole } from "../iam-role/iam-role";
 import { PolicyStatement } from "../iam-role/policy-document";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
-import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
+import {
+  invalid,
+  invalidBeyondRepair,
+  isUnresolved,
+  validateField,
+} from "../validation/construct-validation";
 import { ArtifactsBucket } from "./artifacts-bucket";
 import {
   BUILD_VARIABLES,
@@ -336,7 +341,7 @@ export class ReleasePipeline extends Construct {
     const required = ["environment", "connectionArn", "repository", "branch"] as const;
     for (const field of required) {
       if (props[field] === undefined) {
-        invalid(this, field, "it is missing");
+        invalidBeyondRepair(this, field, "it is missing");
       }
     }
     if (props.connectionArn === "") {

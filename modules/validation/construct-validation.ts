@@ -28,9 +28,53 @@ export function isUnresolved(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
-/** Throws a {@link ValidationError} for `field` of `scope`. */
-export function invalid(scope: IConstruct, field: string, rule: string): never {
+/**
+ * The app context key that makes constructs collect their invalid inputs instead of throwing at
+ * the first: each problem is registered as a validation of its construct (`node.addValidation`),
+ * run with every other one at synth (see {@link problemsOf}). The environments' app sets it; a
+ * library user may too.
+ */
+export const COLLECT_PROBLEMS = "ecs-batch:collectValidationProblems";
+
+/** Whether the app `scope` belongs to collects problems (see {@link COLLECT_PROBLEMS}). */
+export function collectsProblems(scope: IConstruct): boolean {
+  return scope.node.tryGetContext(COLLECT_PROBLEMS) === true;
+}
+
+/**
+ * Reports an invalid input of `field` of `scope`: throws a {@link ValidationError}, or, when the
+ * app collects problems, registers it on the construct and returns, so that the construct (and
+ * the rest of the app) goes on and every problem is told at once.
+ */
+export function invalid(scope: IConstruct, field: string, rule: string): void {
+  const problem = new ValidationError(scope.node.path, field, rule);
+  if (!collectsProblems(scope)) {
+    throw problem;
+  }
+  scope.node.addValidation({ validate: () => [`${field}: ${rule}`] });
+}
+
+/**
+ * Reports an invalid input after which `scope` cannot be built: always throws a
+ * {@link ValidationError} (an app that collects problems reports it with the others it has).
+ */
+export function invalidBeyondRepair(scope: IConstruct, field: string, rule: string): never {
   throw new ValidationError(scope.node.path, field, rule);
+}
+
+/** A problem found by a construct's validation, as {@link problemsOf} returns it. */
+export interface Problem {
+  /** The path of the construct, e.g. `dev/example-batch/Rule`. */
+  readonly constructPath: string;
+  /** `field: rule`, or the message of another validation. */
+  readonly message: string;
+}
+
+/** Every problem the validations of `scope` and the constructs below it find, in tree order. */
+export function problemsOf(scope: IConstruct): Problem[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((message) => ({ constructPath: c.node.path, message })));
 }
 
 /**

@@ -1,7 +1,12 @@
-import { Fn, ref, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import { App, Fn, ref, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
+  COLLECT_PROBLEMS,
+  collectsProblems,
+  invalid,
+  invalidBeyondRepair,
   isUnresolved,
+  problemsOf,
   validateField,
   validateIntegerRange,
   validateNotEmpty,
@@ -230,5 +235,59 @@ describe("validateNotEmpty", () => {
   ])("GIVEN %s THEN it is skipped, not rejected", (_what, valueOf) => {
     const { job, variable } = givenAConstruct();
     expect(() => validateNotEmpty(job, "subnets", valueOf(variable))).not.toThrow();
+  });
+});
+
+describe("an app that collects problems", () => {
+  const collecting = () => {
+    const app = Testing.app({ context: { [COLLECT_PROBLEMS]: true } });
+    return new TerraformStack(app, "dev");
+  };
+
+  it("records each invalid input on its construct and goes on, instead of throwing", () => {
+    const stack = collecting();
+    const job = new Construct(stack, "job");
+    const rule = new Construct(job, "Rule");
+    expect(() => {
+      invalid(job, "jobName", "it is empty");
+      validateField(rule, "scheduleExpression", "cron(0 25 * * ? *)", validateScheduleExpression);
+      validateIntegerRange(rule, "retries", 200, 0, 185);
+      validateNotEmpty(job, "subnetIds", []);
+    }).not.toThrow();
+    expect(problemsOf(stack)).toEqual([
+      { constructPath: "dev/job", message: "jobName: it is empty" },
+      { constructPath: "dev/job", message: "subnetIds: it is empty: give at least one value" },
+      {
+        constructPath: "dev/job/Rule",
+        message: expect.stringMatching(
+          /^scheduleExpression: schedule expression 'cron\(0 25 \* \* \? \*\)' is not valid: hours/,
+        ),
+      },
+      {
+        constructPath: "dev/job/Rule",
+        message: "retries: 200 is not valid: it must be a whole number from 0 to 185",
+      },
+    ]);
+  });
+
+  it("still throws an input after which the construct cannot be built", () => {
+    const stack = collecting();
+    expect(() => invalidBeyondRepair(stack, "jobs", "they form a cycle")).toThrow(
+      new ValidationError("dev", "jobs", "they form a cycle"),
+    );
+  });
+
+  it("fails cdktf's synth with every problem, when nothing reads them before", () => {
+    const stack = collecting();
+    invalid(new Construct(stack, "a"), "x", "bad");
+    invalid(new Construct(stack, "b"), "y", "worse");
+    expect(() => App.of(stack).synth()).toThrow(/\[dev\/a\] x: bad[\s\S]*\[dev\/b\] y: worse/);
+  });
+
+  it("is not the default: without the context the first problem throws", () => {
+    const stack = new TerraformStack(Testing.app(), "dev");
+    expect(collectsProblems(stack)).toBe(false);
+    expect(() => invalid(stack, "x", "bad")).toThrow("dev: x: bad");
+    expect(problemsOf(stack)).toEqual([]);
   });
 });
