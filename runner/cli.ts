@@ -208,8 +208,18 @@ function userName(): string {
   }
 }
 
-/** The version in package.json, found from runner/ (tsx) and from dist/runner/ (the build). */
+/** The version the bundle was built with (scripts/runner-package); undefined outside the bundle. */
+declare const ECS_BATCH_VERSION: string | undefined;
+
+/**
+ * The version: the bundle's own, else that of package.json, found from runner/ (tsx) and from
+ * dist/runner/ (the build). The bundle must not look for a package.json: copied alone onto a host,
+ * it would find whatever package.json lies above it.
+ */
 function packageVersion(): string {
+  if (typeof ECS_BATCH_VERSION === "string") {
+    return ECS_BATCH_VERSION;
+  }
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, "package.json");
     if (existsSync(file)) {
