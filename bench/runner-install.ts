@@ -16,10 +16,15 @@ import {
   statSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { DEFAULT_OUT_DIR, ROOT } from "../scripts/runner-package/build";
+import {
+  hostEnvironment,
+  installedPackageDir,
+  installGlobally,
+} from "../scripts/runner-package/install";
 
 interface Timing {
   readonly median: number;
@@ -87,38 +92,18 @@ function main(): void {
     const prefix = join(dir, "prefix");
     const empty = join(dir, "empty");
     mkdirSync(empty);
-    // Nothing of this repository or of the caller's shell: no NODE_PATH, no npm settings, an
-    // empty HOME (no ~/.node_modules), node on the PATH for the command's #!/usr/bin/env node.
-    const env: NodeJS.ProcessEnv = {
-      ...Object.fromEntries(
-        Object.entries(process.env).filter(
-          ([name]) => !/^(npm_|NODE_PATH$|NODE_OPTIONS$)/i.test(name),
-        ),
-      ),
-      HOME: empty,
-      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
-    };
-
+    const env = hostEnvironment(process.env, empty);
     const installStart = performance.now();
-    execFileSync(
-      "npm",
-      [
-        "install",
-        "--global",
-        "--prefix",
-        prefix,
-        "--offline",
-        "--cache",
-        join(dir, "npm-cache"),
-      ].concat(["--no-audit", "--no-fund", tarball]),
-      { cwd: empty, env, stdio: "pipe" },
-    );
+    const command = installGlobally(tarball, prefix, {
+      cwd: empty,
+      env,
+      cache: join(dir, "npm-cache"),
+    });
     const installMs = performance.now() - installStart;
-    const installed = join(prefix, "lib", "node_modules", "ecs-batch");
+    const installed = installedPackageDir(prefix);
     const duKB = Number(
       execFileSync("du", ["-sk", installed], { encoding: "utf8" }).split("\t")[0],
     );
-    const command = join(prefix, "bin", "ecs-batch");
     const help = time(command, ["--help"], empty, env, runs);
     const node = time(process.execPath, ["-e", "0"], empty, env, runs);
 

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -11,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { EXIT_CODES } from "../../../runner/exit-codes";
 import {
   BUNDLE_FILE,
@@ -22,6 +21,11 @@ import {
 import { type CliLauncher, expectExitCode, runCli, TASK_ARN } from "./cli-process";
 import { BatchFixture, createBatchFixture, describeTask, ENVIRONMENT, JOB_NAME } from "./fixture";
 import { MotoServer, PROJECT_ROOT, startMotoServer } from "./moto-server";
+import {
+  hostEnvironment,
+  installedPackageDir,
+  installGlobally,
+} from "../../../scripts/runner-package/install";
 
 // The runner as a scheduler's host gets it (npm run build:runner): the single file copied alone
 // into an empty directory, and the tarball installed with `npm install -g`, each run from a
@@ -58,13 +62,21 @@ afterAll(async () => {
   if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
 });
 
-/** moto's environment without NODE_PATH or NODE_OPTIONS, with an empty HOME. */
-function isolatedEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(moto.env).filter(([name]) => name !== "NODE_PATH" && name !== "NODE_OPTIONS"),
+/** moto's environment as a host with only Node and the runner has it, with an empty HOME. */
+const isolatedEnv = () => hostEnvironment(moto.env, emptyDir);
+
+/** Runs the fixture's job with `launcher` and checks that it ran and stopped. */
+async function expectToRunTheJob(launcher: CliLauncher): Promise<void> {
+  const result = await runCli(
+    ["run", JOB_NAME, "--env", ENVIRONMENT],
+    isolatedEnv(),
+    undefined,
+    launcher,
   );
-  // The installed command starts through `#!/usr/bin/env node`.
-  return { ...env, HOME: emptyDir, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH}` };
+
+  expectExitCode(result, EXIT_CODES.success);
+  const task = await describeTask(fixture, result.stderr.match(TASK_ARN)![0]);
+  expect(task.lastStatus).toBe("STOPPED");
 }
 
 /** Every node_modules that Node's module resolution could reach from a file in `dir`. */
@@ -124,22 +136,11 @@ describe("the single file, copied alone into an empty directory", () => {
     expect(version.stdout.trim()).toBe(built.version);
   });
 
-  test("runs a job against moto and exits 0", async () => {
-    const result = await runCli(
-      ["run", JOB_NAME, "--env", ENVIRONMENT],
-      isolatedEnv(),
-      undefined,
-      bundle(),
-    );
-
-    expectExitCode(result, EXIT_CODES.success);
-    const task = await describeTask(fixture, result.stderr.match(TASK_ARN)![0]);
-    expect(task.lastStatus).toBe("STOPPED");
-  });
+  test("runs a job against moto and exits 0", () => expectToRunTheJob(bundle()));
 });
 
 describe("the tarball, installed with npm install -g", () => {
-  const installed = () => join(prefix, "lib", "node_modules", "ecs-batch");
+  const installed = () => installedPackageDir(prefix);
   const command = (): CliLauncher => ({
     file: join(prefix, "bin", "ecs-batch"),
     args: [],
@@ -147,28 +148,11 @@ describe("the tarball, installed with npm install -g", () => {
   });
 
   beforeAll(() => {
-    // Offline, with an empty cache and no registry: the install must need nothing but the file.
-    const env = Object.fromEntries(
-      Object.entries(isolatedEnv()).filter(([name]) => !/^npm_/i.test(name)),
-    );
-    execFileSync(
-      "npm",
-      [
-        "install",
-        "--global",
-        "--prefix",
-        prefix,
-        "--offline",
-        "--cache",
-        join(workDir, "npm-cache"),
-        "--registry",
-        "http://127.0.0.1:9/",
-        "--no-audit",
-        "--no-fund",
-        built.tarball,
-      ],
-      { cwd: emptyDir, env, stdio: "pipe" },
-    );
+    installGlobally(built.tarball, prefix, {
+      cwd: emptyDir,
+      env: isolatedEnv(),
+      cache: join(workDir, "npm-cache"),
+    });
   });
 
   test(`is ecs-batch-<version>.tgz and installs the bundle alone, for Node ${NODE_RANGE}`, () => {
@@ -198,16 +182,6 @@ describe("the tarball, installed with npm install -g", () => {
     expect(result.stdout).toMatch(/^Usage: ecs-batch /);
   });
 
-  test("the installed command runs a job against moto and exits 0", async () => {
-    const result = await runCli(
-      ["run", JOB_NAME, "--env", ENVIRONMENT],
-      isolatedEnv(),
-      undefined,
-      command(),
-    );
-
-    expectExitCode(result, EXIT_CODES.success);
-    const task = await describeTask(fixture, result.stderr.match(TASK_ARN)![0]);
-    expect(task.lastStatus).toBe("STOPPED");
-  });
+  test("the installed command runs a job against moto and exits 0", () =>
+    expectToRunTheJob(command()));
 });
