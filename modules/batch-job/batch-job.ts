@@ -36,7 +36,11 @@ import { FARGATE_TASK_SIZES } from "../validation/fargate-task-size";
 import { validateIamRoleName, validateRuleName } from "../validation/names";
 import { clusterTasksArn, ecrRepositoryArnOfImage, familyRevisionsArn } from "../ecs-arns/ecs-arns";
 import { executionRolePolicy } from "./job-policies";
-import { addRunnerParameter, DEFAULT_RUNNER_PARAMETER_PREFIX } from "./runner-parameter";
+import {
+  addRunnerParameter,
+  DEFAULT_RUNNER_PARAMETER_PREFIX,
+  parameterPathArn,
+} from "./runner-parameter";
 
 /** The job's own container: the one whose exit code is the job's result. */
 export interface JobContainer extends ContainerOptions {
@@ -294,6 +298,8 @@ export class BatchJob extends Construct implements RunnableJob {
   readonly clusterTasksArn: string;
   /** ARN of the runner's SSM parameter, when one is written. */
   readonly runnerParameterArn?: string;
+  /** ARN of the parameter path of the runner's parameter, when one is written. */
+  readonly runnerParameterPathArn?: string;
   readonly logStreamPrefix: string;
   /** Region of the job's log group; none for a job of an existing task definition. */
   readonly region?: string;
@@ -384,6 +390,10 @@ export class BatchJob extends Construct implements RunnableJob {
     const prefix = props.runnerParameterPrefix ?? DEFAULT_RUNNER_PARAMETER_PREFIX;
     this.runCommand =
       this.runnerParameter && prefix !== false ? runCommandOf(props.jobName, prefix) : undefined;
+    this.runnerParameterPathArn =
+      this.runnerParameter && prefix !== false
+        ? parameterPathArn(this, prefix, this.region)
+        : undefined;
     this.runnerParameterArn = this.runnerParameter?.arn;
     const started = this.addSchedule(props, tags);
     this.workflow = started.workflow;

@@ -12,11 +12,22 @@ export function runnerPolicy(jobs: readonly RunnableJob[]): PolicyDocument {
   const unique = (values: readonly (string | undefined)[]) =>
     [...new Set(values.filter((v): v is string => v !== undefined))].sort();
   const parameters = unique(jobs.map((job) => job.runnerParameterArn));
+  const parameterPaths = unique(jobs.map((job) => job.runnerParameterPathArn));
   const logGroups = unique(jobs.map((job) => job.logGroupArn));
   return {
     statements: [
       ...(parameters.length > 0
         ? [{ sid: "ReadJobParameters", actions: ["ssm:GetParameter"], resources: parameters }]
+        : []),
+      // To name the jobs there are when asked for one that is not: the paths' parameters alone.
+      ...(parameterPaths.length > 0
+        ? [
+            {
+              sid: "ListJobParameters",
+              actions: ["ssm:GetParametersByPath"],
+              resources: parameterPaths,
+            },
+          ]
         : []),
       ...taskStartStatements(
         jobs.map((job) => job.access),

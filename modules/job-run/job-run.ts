@@ -95,6 +95,9 @@ export interface RunnableJob {
   readonly safeToRerun: boolean;
   /** ARN of the runner's SSM parameter, when the job has one. */
   readonly runnerParameterArn?: string;
+  /** ARN of the parameter path the runner's parameter is in (its environment's jobs), when the
+   * job has one. */
+  readonly runnerParameterPathArn?: string;
   /** ARN of the job's log group, which the runner reads the job's output from, when known. */
   readonly logGroupArn?: string;
 }

@@ -111,7 +111,12 @@ export function permissionsBoundaryStatements(scope: BoundaryScope): PolicyState
     },
     {
       sid: "ReadJobParametersAndSecrets",
-      actions: ["ssm:GetParameter", "ssm:GetParameters", "secretsmanager:GetSecretValue"],
+      actions: [
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "secretsmanager:GetSecretValue",
+      ],
       resources: [arn("ssm", "parameter/*", "*"), arn("secretsmanager", "secret:*", "*")],
     },
     {

@@ -41,6 +41,7 @@ describe("runnerPolicy", () => {
   it("has exactly the statements the runner needs", () => {
     expect(statements.map((s) => s.Sid)).toEqual([
       "ReadJobParameters",
+      "ListJobParameters",
       "RunTheJobsTasks",
       "PassTheJobsRolesToEcsTasks",
       "TagTasksAtLaunch",
@@ -60,6 +61,17 @@ describe("runnerPolicy", () => {
       ]),
     });
     expect(bySid("ReadJobParameters").Resource).toHaveLength(2);
+  });
+
+  it("lists the parameters of the jobs' parameter path only, once for jobs that share it", () => {
+    expect(bySid("ListJobParameters")).toEqual({
+      Sid: "ListJobParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParametersByPath"],
+      Resource: [
+        "arn:${data.aws_partition.ProviderPartition.partition}:ssm:${data.aws_region.ScheduledJobProviderRegion.region}:${data.aws_caller_identity.ProviderAccount.account_id}:parameter/ecs-batch",
+      ],
+    });
   });
 
   it("runs every revision of the jobs' families, in their cluster only", () => {
