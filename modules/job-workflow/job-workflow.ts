@@ -202,9 +202,7 @@ export class JobWorkflow extends Construct {
       name: job.jobName,
       // The workflow starts the job the way its schedule would: one JobRun for every starter.
       run: job.run,
-      retryOnStartFailure: { ...DEFAULT_RETRY_ON_START_FAILURE, ...entry.retryOnStartFailure },
-      retryOnExitCode: { ...DEFAULT_RETRY_ON_EXIT_CODE, ...entry.retryOnExitCode },
-      timeoutSeconds: entry.timeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+      ...workflowJobSettings(entry),
       safeToRerun: job.safeToRerun,
     };
   }
@@ -245,6 +243,20 @@ export class JobWorkflow extends Construct {
     statements.push(stateMachineLoggingStatement(), stateMachineTracingStatement());
     return statements;
   }
+}
+
+/**
+ * The retries and timeout a workflow gives one of its jobs: the entry's own settings, and the
+ * defaults for those it leaves out (a partial retry setting keeps the defaults of its other fields).
+ */
+export function workflowJobSettings(
+  entry: Pick<WorkflowJob, "retryOnStartFailure" | "retryOnExitCode" | "timeoutSeconds">,
+): Pick<WorkflowJobRun, "retryOnStartFailure" | "retryOnExitCode" | "timeoutSeconds"> {
+  return {
+    retryOnStartFailure: { ...DEFAULT_RETRY_ON_START_FAILURE, ...entry.retryOnStartFailure },
+    retryOnExitCode: { ...DEFAULT_RETRY_ON_EXIT_CODE, ...entry.retryOnExitCode },
+    timeoutSeconds: entry.timeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+  };
 }
 
 function environmentSuffix(props: JobWorkflowProps): string {

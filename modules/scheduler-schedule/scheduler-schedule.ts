@@ -23,6 +23,9 @@ import {
   validateTimeZone,
 } from "../validation/scheduler-schedule";
 
+/** The time zone a Scheduler schedule reads its expression in when it names none. */
+export const DEFAULT_SCHEDULER_TIME_ZONE = "UTC";
+
 /** When and how a Scheduler schedule fires: the options a rule does not have. */
 export interface SchedulerTimeOptions {
   /** IANA time zone the cron/at expression is read in, e.g. "Asia/Tokyo"; Scheduler follows
@@ -103,7 +106,7 @@ export class SchedulerSchedule extends Construct {
       description: props.description,
       scheduleExpression: props.scheduleExpression,
       // Set even when it is the default, so plans show the zone the expression is read in.
-      scheduleExpressionTimezone: props.timeZone ?? "UTC",
+      scheduleExpressionTimezone: props.timeZone ?? DEFAULT_SCHEDULER_TIME_ZONE,
       startDate: props.startDate === undefined ? undefined : inUtc(props.startDate),
       endDate: props.endDate === undefined ? undefined : inUtc(props.endDate),
       state: scheduleState(props.enabled),

@@ -7,7 +7,12 @@ import {
 } from "../../../modules/batch-job/batch-job";
 import { FailureTopic } from "../../../modules/failure-notification";
 import { RunPlacement } from "../../../modules/job-run/job-run";
-import { JobWorkflow, JobWorkflowProps, WorkflowJob } from "../../../modules/job-workflow";
+import {
+  JobWorkflow,
+  JobWorkflowProps,
+  WorkflowJob,
+  workflowJobSettings,
+} from "../../../modules/job-workflow";
 import {
   emptyStack,
   onlyResource,
@@ -686,6 +691,30 @@ describe("JobWorkflow", () => {
       ).toThrow(
         "test/wf: jobs: job 'fan-out': run.launch.taskCount is 2, but a workflow follows one task of each job and takes its container's exit code as the result",
       );
+    });
+  });
+});
+
+describe("workflowJobSettings", () => {
+  it("gives a job without settings the defaults: a day, 3 start retries doubling, no exit retry", () => {
+    expect(workflowJobSettings({})).toEqual({
+      retryOnStartFailure: { attempts: 3, intervalSeconds: 60, backoffRate: 2 },
+      retryOnExitCode: { attempts: 0, intervalSeconds: 300, backoffRate: 1 },
+      timeoutSeconds: 86400,
+    });
+  });
+
+  it("keeps the defaults of the fields a partial retry setting leaves out", () => {
+    expect(
+      workflowJobSettings({
+        retryOnExitCode: { attempts: 2 },
+        retryOnStartFailure: { intervalSeconds: 10 },
+        timeoutSeconds: 600,
+      }),
+    ).toEqual({
+      retryOnStartFailure: { attempts: 3, intervalSeconds: 10, backoffRate: 2 },
+      retryOnExitCode: { attempts: 2, intervalSeconds: 300, backoffRate: 1 },
+      timeoutSeconds: 600,
     });
   });
 });
