@@ -53,14 +53,22 @@ export function jobParameterName(prefix: string, jobName: string): string {
   return `${prefix.replace(/\/+$/, "")}/${jobName}`;
 }
 
+/** The environment whose prefix `prefix` is (`/ecs-batch/<env>`), or undefined. */
+export function environmentOfPrefix(prefix: string): string | undefined {
+  const trimmed = prefix.replace(/\/+$/, "");
+  const environment = /^\/ecs-batch\/([^/]+)$/.exec(trimmed)?.[1];
+  return environment !== undefined && jobParameterPrefix(environment) === trimmed
+    ? environment
+    : undefined;
+}
+
 /**
  * The command that runs a job again from its parameter: `--env <env>` when the prefix is an
  * environment's, else `--parameter-prefix <prefix>`. What failure notices tell people to run.
  */
 export function runCommandOf(jobName: string, prefix: string): string {
-  const trimmed = prefix.replace(/\/+$/, "");
-  const environment = /^\/ecs-batch\/([^/]+)$/.exec(trimmed)?.[1];
-  return environment !== undefined && jobParameterPrefix(environment) === trimmed
+  const environment = environmentOfPrefix(prefix);
+  return environment !== undefined
     ? `ecs-batch run ${jobName} --env ${environment}`
-    : `ecs-batch run ${jobName} --parameter-prefix ${trimmed}`;
+    : `ecs-batch run ${jobName} --parameter-prefix ${prefix.replace(/\/+$/, "")}`;
 }

@@ -5,11 +5,12 @@ import { hostname, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { awsErrorText } from "./aws-error";
-import type { CliDeps, CommandContext, PreparedRun } from "./command-context";
+import type { CliDeps, CommandContext, FailureScope, PreparedRun } from "./command-context";
 import { addRunTaskCommand } from "./commands/run-task";
 import { addRunCommand } from "./commands/run";
 import { ConsoleReporter, type SummaryContext } from "./console-reporter";
 import { EXIT_CODES } from "./exit-codes";
+import { describeFailure } from "./failure-advice";
 import { processSignals } from "./node-signals";
 import { defaultStartedBy, type CommonOptions } from "./options";
 import type { RunnerDeps } from "./run-job";
@@ -57,8 +58,8 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .addHelpText("after", EXIT_CODE_HELP);
   const context: CommandContext = {
     deps,
-    execute: async (options, summary, prepare) => {
-      setExitCode(await execute(deps, options, summary, prepare));
+    execute: async (options, summary, prepare, scope = {}) => {
+      setExitCode(await execute(deps, options, summary, prepare, scope));
     },
   };
   // Subcommands created by .command() inherit the output, exitOverride and help settings above.
@@ -72,6 +73,7 @@ async function execute(
   options: CommonOptions,
   summary: SummaryContext,
   prepare: () => Promise<PreparedRun>,
+  scope: FailureScope,
 ): Promise<number> {
   const reporter = new ConsoleReporter({
     stdout: deps.stdout,
@@ -99,14 +101,11 @@ async function execute(
     if (error instanceof CommanderError) {
       throw error;
     }
-    if (error instanceof RunnerError) {
-      reporter.error(error.message, summary);
-      return error.exitCode;
-    }
-    // Not a RunnerError: an SDK error before the runner could wrap it (no region, no
-    // credentials), or a bug. Still the runner's failure, not the job's.
-    reporter.error(awsErrorText(error), summary);
-    return EXIT_CODES.runnerError;
+    // A RunnerError, an SDK error the runner did not wrap, or a bug: all the runner's failure,
+    // not the job's.
+    const { message, hint } = describeFailure(error, { ...scope, variables: deps.env });
+    reporter.error(message, summary, hint);
+    return error instanceof RunnerError ? error.exitCode : EXIT_CODES.runnerError;
   }
 }
 
@@ -164,7 +163,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       // 0 for --help and --version; everything else commander refuses is a usage error.
       return error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
     }
-    deps.stderr.write(`ecs-batch: error: ${awsErrorText(error)}\n`);
+    const { message, hint } = describeFailure(error, { variables: deps.env });
+    deps.stderr.write(
+      `ecs-batch: error: ${message}\n${hint !== undefined ? `ecs-batch: hint: ${hint}\n` : ""}`,
+    );
     return EXIT_CODES.runnerError;
   }
   return exitCode;
@@ -208,8 +210,18 @@ function userName(): string {
   }
 }
 
-/** The version in package.json, found from runner/ (tsx) and from dist/runner/ (the build). */
+/** The version the bundle was built with (scripts/runner-package); undefined outside the bundle. */
+declare const ECS_BATCH_VERSION: string | undefined;
+
+/**
+ * The version: the bundle's own, else that of package.json, found from runner/ (tsx) and from
+ * dist/runner/ (the build). The bundle must not look for a package.json: copied alone onto a host,
+ * it would find whatever package.json lies above it.
+ */
 function packageVersion(): string {
+  if (typeof ECS_BATCH_VERSION === "string") {
+    return ECS_BATCH_VERSION;
+  }
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, "package.json");
     if (existsSync(file)) {

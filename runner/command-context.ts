@@ -1,6 +1,7 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { AwsClientOptions, TaskClients } from "./aws-clients";
 import type { SummaryContext, TextOutput } from "./console-reporter";
+import type { FailureContext } from "./failure-advice";
 import type { CommonOptions } from "./options";
 import type { RunnerDeps, RunOutcome, RunRequest, SignalSource } from "./run-job";
 
@@ -38,16 +39,21 @@ export interface PreparedRun {
   readonly region?: string;
 }
 
+/** What a failure's hint may name: the environment of `run --env`. */
+export type FailureScope = Omit<FailureContext, "variables">;
+
 /** What the commands share: the dependencies and the one way to run and report. */
 export interface CommandContext {
   readonly deps: CliDeps;
   /**
    * Runs what `prepare` builds and reports the outcome; a RunnerError or any other error of
-   * preparing or running is reported and becomes exit 125. Usage errors (commander's) pass.
+   * preparing or running is reported (with a hint that may name what `scope` says) and becomes
+   * exit 125. Usage errors (commander's) pass.
    */
   execute(
     options: CommonOptions,
     summary: SummaryContext,
     prepare: () => Promise<PreparedRun>,
+    scope?: FailureScope,
   ): Promise<void>;
 }

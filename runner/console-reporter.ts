@@ -47,11 +47,23 @@ export class ConsoleReporter implements Reporter {
     output.write(lines.map((text) => `${prefix} ${text}\n`).join(""));
   }
 
-  /** An error that ends the run; shown even with `--quiet`. */
-  error(message: string, context: SummaryContext = {}): void {
-    this.options.stderr.write(`${this.timestamp()} ecs-batch: error: ${message}\n`);
+  /**
+   * An error that ends the run, and what to do about it when the runner knows (a `hint:` line);
+   * shown even with `--quiet`.
+   */
+  error(message: string, context: SummaryContext = {}, hint?: string): void {
+    const timestamp = this.timestamp();
+    this.options.stderr.write(
+      `${timestamp} ecs-batch: error: ${message}\n` +
+        (hint !== undefined ? `${timestamp} ecs-batch: hint: ${hint}\n` : ""),
+    );
     if (this.options.json) {
-      this.writeJson({ ...context, result: "runner-error", error: message });
+      this.writeJson({
+        ...context,
+        result: "runner-error",
+        error: message,
+        ...(hint !== undefined ? { hint } : {}),
+      });
     }
   }
 

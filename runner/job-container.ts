@@ -3,7 +3,6 @@ import {
   DescribeTaskDefinitionCommand,
   type ECSClient,
 } from "@aws-sdk/client-ecs";
-import { awsErrorText } from "./aws-error";
 import type { LogSource } from "./log-streamer";
 import type { Reporter } from "./runner-deps";
 import { RunnerError } from "./runner-error";
@@ -46,9 +45,7 @@ export async function resolveJobContainer(
     const response = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
     containers = response.taskDefinition?.containerDefinitions ?? [];
   } catch (error) {
-    throw new RunnerError(`cannot read task definition ${taskDefinition}: ${awsErrorText(error)}`, {
-      cause: error,
-    });
+    throw RunnerError.ofAwsCall(`cannot read task definition ${taskDefinition}`, error);
   }
   const container = chooseContainer(containers, taskDefinition, choice.containerName, status);
   const name = container.name ?? "";

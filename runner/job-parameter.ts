@@ -1,6 +1,12 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { awsErrorText, isAwsError } from "./aws-error";
-import { JOB_RUN_SPEC_VERSION, type JobRunSpec } from "../contract/job-run-spec";
+import { isAwsError } from "./aws-error";
+import { closestName } from "./closest-name";
+import {
+  environmentOfPrefix,
+  JOB_RUN_SPEC_VERSION,
+  jobParameterPrefix,
+  type JobRunSpec,
+} from "../contract/job-run-spec";
 import { RunnerError } from "./runner-error";
 
 /**
@@ -20,18 +26,106 @@ export async function readJobRunSpec(
     text = response.Parameter?.Value;
   } catch (error) {
     if (isAwsError(error, "ParameterNotFound")) {
-      throw new RunnerError(
-        `job parameter ${parameterName} does not exist: is job '${job}' deployed to this environment and region?`,
-      );
+      throw await missingParameterError(ssm, parameterName, job);
     }
-    throw new RunnerError(`cannot read job parameter ${parameterName}: ${awsErrorText(error)}`, {
-      cause: error,
-    });
+    throw RunnerError.ofAwsCall(`cannot read job parameter ${parameterName}`, error);
   }
   if (text === undefined) {
     throw new RunnerError(`job parameter ${parameterName} has no value`);
   }
   return parseJobRunSpec(text, parameterName, job);
+}
+
+/** How many job names a missing parameter's error lists at most. */
+const LISTED_JOBS = 5;
+/** Pages of GetParametersByPath (10 parameters each) read at most to list an environment's jobs. */
+const MAX_LISTING_PAGES = 10;
+
+/**
+ * The error of a job parameter that does not exist, saying where it was looked for and what is
+ * there instead: the jobs under the same prefix and a close name, when the runner may list them,
+ * else the commands that do.
+ */
+async function missingParameterError(
+  ssm: SSMClient,
+  parameterName: string,
+  job: string,
+): Promise<RunnerError> {
+  const prefix = parameterName.slice(0, parameterName.length - job.length - 1);
+  const region = await regionOf(ssm);
+  const where = region !== undefined ? ` in ${region}` : "";
+  const message = `job parameter ${parameterName} does not exist${where}`;
+  const environment = environmentOfPrefix(prefix);
+  const elsewhere =
+    environment !== undefined
+      ? `in another environment: aws ssm get-parameter --name ${jobParameterPrefix("<env>")}/${job}`
+      : `under another prefix: aws ssm get-parameter --name <prefix>/${job}`;
+  const listed = await jobsUnder(ssm, prefix);
+  if (listed === undefined) {
+    return new RunnerError(message, {
+      hint: `list the jobs there: aws ssm get-parameters-by-path --path ${prefix} --query "Parameters[].Name"; ${elsewhere}`,
+    });
+  }
+  const { jobs, complete } = listed;
+  if (jobs.length === 0) {
+    return new RunnerError(message, {
+      hint: `no job is deployed under ${prefix}${where}: check the ${environment !== undefined ? "environment" : "prefix"} and the region (--region)`,
+    });
+  }
+  const shown = jobs.slice(0, LISTED_JOBS).join(", ");
+  const more = jobs.length > LISTED_JOBS ? ` and ${jobs.length - LISTED_JOBS} more` : "";
+  const count = complete ? String(jobs.length) : `more than ${jobs.length}`;
+  const listing = `${environment ?? prefix} has ${count} ${jobs.length === 1 ? "job" : "jobs"}: ${shown}${more}`;
+  const close = closestName(job, jobs);
+  return new RunnerError(message, {
+    hint: close !== undefined ? `did you mean ${close}? ${listing}` : `${listing}; ${elsewhere}`,
+  });
+}
+
+/** The client's region, when it has one. */
+async function regionOf(ssm: SSMClient): Promise<string | undefined> {
+  try {
+    return await ssm.config.region();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The names of the jobs whose parameters are right under `prefix`, sorted, and whether that is
+ * all of them; undefined when they cannot be listed (the runner policy need not allow
+ * GetParametersByPath).
+ */
+async function jobsUnder(
+  ssm: SSMClient,
+  prefix: string,
+): Promise<{ jobs: string[]; complete: boolean } | undefined> {
+  const { GetParametersByPathCommand } = await import("@aws-sdk/client-ssm");
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  try {
+    for (let page = 0; page < MAX_LISTING_PAGES; page++) {
+      const response = await ssm.send(
+        new GetParametersByPathCommand({
+          Path: prefix,
+          Recursive: false,
+          ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
+        }),
+      );
+      for (const parameter of response?.Parameters ?? []) {
+        if (parameter.Name?.startsWith(`${prefix}/`)) {
+          names.push(parameter.Name.slice(prefix.length + 1));
+        }
+      }
+      nextToken = response?.NextToken;
+      if (nextToken === undefined) {
+        break;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return { jobs: names.sort(), complete: nextToken === undefined };
 }
 
 /** Parses and checks the text of a job parameter; throws a RunnerError listing every problem. */

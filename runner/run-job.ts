@@ -5,7 +5,6 @@ import {
   type RunTaskCommandOutput,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { awsErrorText } from "./aws-error";
 import { type BackoffLimits, backoffDelay } from "./backoff";
 import { durationText } from "./duration-text";
 import { EXIT_CODES, signalExitCode } from "./exit-codes";
@@ -236,7 +235,7 @@ class JobRun {
     } catch (error) {
       // Throttling and 5xx were already retried by the SDK; retrying a RunTask whose answer
       // was lost could start the job twice.
-      throw new RunnerError(`RunTask failed: ${awsErrorText(error)}`, { cause: error });
+      throw RunnerError.ofAwsCall("RunTask failed", error);
     }
   }
 

@@ -160,9 +160,7 @@ class TaskWaiter {
       );
       await this.sendStop("ecs-batch: the runner cannot follow the task");
     }
-    throw new RunnerError(`cannot follow task ${this.options.taskArn}: ${awsErrorText(error)}`, {
-      cause: error,
-    });
+    throw RunnerError.ofAwsCall(`cannot follow task ${this.options.taskArn}`, error);
   }
 
   private dueStopCause(): StopCause | undefined {

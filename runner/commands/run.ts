@@ -1,7 +1,12 @@
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
 import { Command, Option } from "commander";
 import type { CommandContext } from "../command-context";
-import { jobParameterName, jobParameterPrefix, type JobRunSpec } from "../../contract/job-run-spec";
+import {
+  environmentOfPrefix,
+  jobParameterName,
+  jobParameterPrefix,
+  type JobRunSpec,
+} from "../../contract/job-run-spec";
 import {
   addCommonOptions,
   commonOptionsProblem,
@@ -97,24 +102,29 @@ export function addRunCommand(program: Command, context: CommandContext): Comman
     if (problem !== undefined) {
       self.error(`error: ${problem}`, { exitCode: 2, code: "ecs-batch.usage" });
     }
-    await context.execute(options, { job }, async () => {
-      const prefix = options.parameterPrefix ?? jobParameterPrefix(options.env as string);
-      const [{ readJobRunSpec }, ssm] = await Promise.all([
-        import("../job-parameter"),
-        context.deps.createSsmClient({ region: options.region }),
-      ]);
-      const spec = await readJobRunSpec(ssm, jobParameterName(prefix, job), job);
-      if (options.retryOnExitCode && !spec.safeToRerun) {
-        self.error(
-          `error: --retry-on-exit-code: job '${job}' is not safe to rerun (safeToRerun is false in its parameter), so a failed run is never started again`,
-          { exitCode: 2, code: "ecs-batch.usage" },
-        );
-      }
-      return {
-        request: runRequestFromSpec(spec, options, context.deps.defaultStartedBy()),
-        region: options.region ?? spec.region,
-      };
-    });
+    await context.execute(
+      options,
+      { job },
+      async () => {
+        const prefix = options.parameterPrefix ?? jobParameterPrefix(options.env as string);
+        const [{ readJobRunSpec }, ssm] = await Promise.all([
+          import("../job-parameter"),
+          context.deps.createSsmClient({ region: options.region }),
+        ]);
+        const spec = await readJobRunSpec(ssm, jobParameterName(prefix, job), job);
+        if (options.retryOnExitCode && !spec.safeToRerun) {
+          self.error(
+            `error: --retry-on-exit-code: job '${job}' is not safe to rerun (safeToRerun is false in its parameter), so a failed run is never started again`,
+            { exitCode: 2, code: "ecs-batch.usage" },
+          );
+        }
+        return {
+          request: runRequestFromSpec(spec, options, context.deps.defaultStartedBy()),
+          region: options.region ?? spec.region,
+        };
+      },
+      { environment: options.env ?? environmentOfPrefix(options.parameterPrefix ?? "") },
+    );
   });
   return command;
 }

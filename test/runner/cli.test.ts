@@ -1,3 +1,6 @@
+import { AccessDeniedException } from "@aws-sdk/client-ecs";
+// The SDK's credential provider errors (a dependency of the SDK clients, pinned by the lockfile).
+import { CredentialsProviderError } from "@smithy/core/config";
 import { runnerTuning } from "../../runner/cli";
 import { RunnerError } from "../../runner/runner-error";
 import { NOW, parameterHolds, runFakeCli, ssmMock, SUCCEEDED, TASK_ARN } from "./fake-cli";
@@ -98,23 +101,83 @@ describe("ecs-batch", () => {
     );
   });
 
-  test("any other error exits 125 too, named as the AWS CLI names it", async () => {
-    const noCredentials = Object.assign(
-      new Error("Could not load credentials from any providers"),
-      {
-        name: "CredentialsProviderError",
-      },
+  test("an SDK error the runner did not wrap exits 125 too, saying what it means and what to do", async () => {
+    const noCredentials = new CredentialsProviderError(
+      "Could not load credentials from any providers",
+      { tryNextLink: false },
     );
     const run = await runFakeCli([...RUN, "--json"], { outcome: noCredentials });
 
     expect(run.exitCode).toBe(125);
-    expect(run.stderr).toMatch(
-      /ecs-batch: error: CredentialsProviderError: Could not load credentials from any providers\n$/,
+    const hint =
+      "give ecs-batch credentials: the host's instance role, AWS_PROFILE=<profile> (aws sso login first, for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+    expect(run.stderr).toBe(
+      `2026-11-23T03:00:05.123Z ecs-batch: error: no AWS credentials found\n2026-11-23T03:00:05.123Z ecs-batch: hint: ${hint}\n`,
     );
     expect(JSON.parse(run.stdout)).toEqual({
       job: "nightly-report",
       result: "runner-error",
-      error: "CredentialsProviderError: Could not load credentials from any providers",
+      error: "no AWS credentials found",
+      hint,
+    });
+  });
+
+  test("the hint reads the process environment: AWS_PROFILE", async () => {
+    const noCredentials = new CredentialsProviderError(
+      "Could not load credentials from any providers",
+    );
+    const run = await runFakeCli(RUN, { outcome: noCredentials, env: { AWS_PROFILE: "batch" } });
+
+    expect(run.stderr).toContain(
+      "error: no AWS credentials found for profile batch (AWS_PROFILE)\n",
+    );
+  });
+
+  describe("access denied names the runner policy of the job's environment", () => {
+    const denied = RunnerError.ofAwsCall(
+      "RunTask failed",
+      new AccessDeniedException({
+        message:
+          "User: arn:aws:sts::123456789012:assumed-role/batch-scheduler/i-0123456789abcdef0 is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:ap-northeast-1:123456789012:task-definition/nightly-report:7 because no identity-based policy allows the ecs:RunTask action",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const hintOf = (stderr: string) => /ecs-batch: hint: (.*)\n$/.exec(stderr)?.[1];
+
+    test("run --env prod: prod-ecs-batch-runner", async () => {
+      const run = await runFakeCli(RUN, { outcome: denied });
+
+      expect(run.exitCode).toBe(125);
+      expect(run.stderr).toContain(
+        "ecs-batch: error: RunTask failed: access denied: role batch-scheduler may not ecs:RunTask on arn:aws:ecs:ap-northeast-1:123456789012:task-definition/nightly-report:7 (no identity-based policy allows it)\n",
+      );
+      expect(hintOf(run.stderr)).toBe(
+        "attach the policy prod-ecs-batch-runner (output runner-policy-arn of stack prod) to role batch-scheduler: it allows ecs:RunTask for the prod jobs",
+      );
+    });
+
+    test("run --parameter-prefix of an environment: that environment's", async () => {
+      parameterHolds("/ecs-batch/stg/nightly-report");
+      const run = await runFakeCli(
+        ["run", "nightly-report", "--parameter-prefix", "/ecs-batch/stg"],
+        { outcome: denied },
+      );
+
+      expect(hintOf(run.stderr)).toMatch(/^attach the policy stg-ecs-batch-runner /);
+    });
+
+    test("run-task: the runner policy of whichever environment, or runnerPolicy(jobs)", async () => {
+      const run = await runFakeCli(["run-task", "--cli-input-json", "run-task.json"], {
+        outcome: denied,
+        files: {
+          "run-task.json": JSON.stringify({ cluster: "batch", taskDefinition: "nightly-report" }),
+        },
+      });
+
+      expect(run.exitCode).toBe(125);
+      expect(hintOf(run.stderr)).toBe(
+        "attach the runner policy of the job's environment, <env>-ecs-batch-runner (output runner-policy-arn), to role batch-scheduler; for jobs outside an environment, one made by runnerPolicy(jobs)",
+      );
     });
   });
 

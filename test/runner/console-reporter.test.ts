@@ -64,6 +64,23 @@ describe("ConsoleReporter", () => {
     );
   });
 
+  test("an error's hint follows it on a line of its own, with --quiet too, and in the --json summary", () => {
+    const quiet = reporter({ quiet: true });
+    quiet.reporter.error("no AWS region is set", {}, "give one with --region <region>");
+    expect(quiet.out.stderr).toBe(
+      "2026-11-23T03:00:05.123Z ecs-batch: error: no AWS region is set\n" +
+        "2026-11-23T03:00:05.123Z ecs-batch: hint: give one with --region <region>\n",
+    );
+    const json = reporter({ json: true });
+    json.reporter.error("no AWS region is set", { job: "x" }, "give one with --region <region>");
+    expect(JSON.parse(json.out.stdout)).toEqual({
+      job: "x",
+      result: "runner-error",
+      error: "no AWS region is set",
+      hint: "give one with --region <region>",
+    });
+  });
+
   test("--json keeps stdout for the summary: log lines go to stderr", () => {
     const { reporter: r, out } = reporter({ json: true });
     r.logLine("working", NOW);

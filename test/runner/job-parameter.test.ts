@@ -1,4 +1,10 @@
-import { GetParameterCommand, ParameterNotFound, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  AccessDeniedException,
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  ParameterNotFound,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
 import { jobRunSpecProblems, parseJobRunSpec, readJobRunSpec } from "../../runner/job-parameter";
 import { RunnerError } from "../../runner/runner-error";
 import { parameterHolds, SPEC, ssmMock } from "./fake-cli";
@@ -16,30 +22,21 @@ describe("readJobRunSpec", () => {
     expect(ssmMock.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({ Name: NAME });
   });
 
-  test("a missing parameter is a RunnerError naming it and the likely cause", async () => {
-    ssmMock
-      .on(GetParameterCommand)
-      .rejects(new ParameterNotFound({ message: "", $metadata: { httpStatusCode: 400 } }));
+  test("another AWS error is a RunnerError with the error's name and message, and its cause", async () => {
+    const denied = new AccessDeniedException({
+      Message: "User is not authorized to perform: ssm:GetParameter",
+      message: "User is not authorized to perform: ssm:GetParameter",
+      $metadata: { httpStatusCode: 400 },
+    });
+    ssmMock.on(GetParameterCommand).rejects(denied);
 
     const read = readJobRunSpec(ssm, NAME, "nightly-report");
 
-    await expect(read).rejects.toBeInstanceOf(RunnerError);
-    await expect(read).rejects.toMatchObject({
-      exitCode: 125,
-      message: `job parameter ${NAME} does not exist: is job 'nightly-report' deployed to this environment and region?`,
-    });
-  });
-
-  test("another AWS error is a RunnerError with the error's name and message", async () => {
-    ssmMock.on(GetParameterCommand).rejects(
-      Object.assign(new Error("User is not authorized to perform: ssm:GetParameter"), {
-        name: "AccessDeniedException",
-      }),
-    );
-
-    await expect(readJobRunSpec(ssm, NAME, "nightly-report")).rejects.toThrow(
+    await expect(read).rejects.toThrow(
       `cannot read job parameter ${NAME}: AccessDeniedException: User is not authorized to perform: ssm:GetParameter`,
     );
+    await expect(read).rejects.toMatchObject({ step: `cannot read job parameter ${NAME}` });
+    expect(((await read.catch((e) => e)) as RunnerError).cause).toBe(denied);
   });
 
   test("an invalid spec is a RunnerError", async () => {
@@ -124,5 +121,111 @@ describe("parseJobRunSpec", () => {
     ["safeToRerun", undefined, "safeToRerun is missing: it must be true or false"],
   ])("refuses %s = %j", (field, value, problem) => {
     expect(jobRunSpecProblems({ ...SPEC, [field]: value }, "nightly-report")).toEqual([problem]);
+  });
+});
+
+describe("readJobRunSpec of a job that has no parameter", () => {
+  const PREFIX = "/ecs-batch/prod";
+  const notFound = () =>
+    ssmMock
+      .on(GetParameterCommand)
+      .rejects(new ParameterNotFound({ message: "", $metadata: { httpStatusCode: 400 } }));
+  /** The environment's parameters, as GetParametersByPath answers, 10 a page. */
+  const environmentHas = (jobs: readonly string[]) => {
+    const pages = Array.from({ length: Math.ceil(jobs.length / 10) || 1 }, (_, i) =>
+      jobs.slice(i * 10, i * 10 + 10),
+    );
+    pages.forEach((page, i) =>
+      ssmMock
+        .on(GetParametersByPathCommand, {
+          Path: PREFIX,
+          Recursive: false,
+          ...(i > 0 ? { NextToken: `page-${i}` } : {}),
+        })
+        .resolves({
+          Parameters: page.map((job) => ({ Name: `${PREFIX}/${job}`, Value: "{}" })),
+          ...(i < pages.length - 1 ? { NextToken: `page-${i + 1}` } : {}),
+        }),
+    );
+  };
+  const failure = async (job: string) =>
+    (await readJobRunSpec(ssm, `${PREFIX}/${job}`, job).catch((e) => e)) as RunnerError;
+
+  beforeEach(notFound);
+
+  test("names the parameter and the region, and suggests the job a typo meant", async () => {
+    environmentHas(["daily-sync", "nightly-report", "weekly-cleanup"]);
+
+    const error = await failure("nightly-reprot");
+
+    expect(error).toBeInstanceOf(RunnerError);
+    expect(error.exitCode).toBe(125);
+    expect(error.message).toBe(
+      "job parameter /ecs-batch/prod/nightly-reprot does not exist in ap-northeast-1",
+    );
+    expect(error.hint).toBe(
+      "did you mean nightly-report? prod has 3 jobs: daily-sync, nightly-report, weekly-cleanup",
+    );
+  });
+
+  test("lists a few of the environment's jobs, and says how to look in another environment", async () => {
+    environmentHas(Array.from({ length: 23 }, (_, i) => `job-${String(i).padStart(2, "0")}`));
+
+    const error = await failure("invoice");
+
+    expect(error.hint).toBe(
+      "prod has 23 jobs: job-00, job-01, job-02, job-03, job-04 and 18 more; in another environment: aws ssm get-parameter --name /ecs-batch/<env>/invoice",
+    );
+    expect(ssmMock.commandCalls(GetParametersByPathCommand)).toHaveLength(3);
+  });
+
+  test("reads at most ten pages of them", async () => {
+    environmentHas(Array.from({ length: 105 }, (_, i) => `job-${String(i).padStart(3, "0")}`));
+
+    const error = await failure("invoice");
+
+    expect(error.hint).toMatch(/^prod has more than 100 jobs: job-000, .* and 95 more;/);
+    expect(ssmMock.commandCalls(GetParametersByPathCommand)).toHaveLength(10);
+  });
+
+  test("an environment without jobs in the region: check the name and the region", async () => {
+    environmentHas([]);
+
+    expect((await failure("nightly-report")).hint).toBe(
+      "no job is deployed under /ecs-batch/prod in ap-northeast-1: check the environment and the region (--region)",
+    );
+  });
+
+  test("when the runner may not list the jobs, says how to list them and look elsewhere", async () => {
+    ssmMock.on(GetParametersByPathCommand).rejects(
+      new AccessDeniedException({
+        Message: "not authorized to perform: ssm:GetParametersByPath",
+        message: "not authorized to perform: ssm:GetParametersByPath",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+
+    const error = await failure("nightly-report");
+
+    expect(error.message).toBe(
+      "job parameter /ecs-batch/prod/nightly-report does not exist in ap-northeast-1",
+    );
+    expect(error.hint).toBe(
+      'list the jobs there: aws ssm get-parameters-by-path --path /ecs-batch/prod --query "Parameters[].Name"; in another environment: aws ssm get-parameter --name /ecs-batch/<env>/nightly-report',
+    );
+  });
+
+  test("a prefix outside an environment is named as such", async () => {
+    ssmMock
+      .on(GetParametersByPathCommand, { Path: "/batch/jobs" })
+      .resolves({ Parameters: [{ Name: "/batch/jobs/extract", Value: "{}" }] });
+
+    const error = (await readJobRunSpec(ssm, "/batch/jobs/load", "load").catch(
+      (e) => e,
+    )) as RunnerError;
+
+    expect(error.hint).toBe(
+      "/batch/jobs has 1 job: extract; under another prefix: aws ssm get-parameter --name <prefix>/load",
+    );
   });
 });

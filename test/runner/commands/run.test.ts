@@ -1,4 +1,8 @@
-import { GetParameterCommand, ParameterNotFound } from "@aws-sdk/client-ssm";
+import {
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  ParameterNotFound,
+} from "@aws-sdk/client-ssm";
 import { parameterHolds, runFakeCli, SPEC, ssmMock, STARTED_BY } from "../fake-cli";
 
 const PARAMETER = "/ecs-batch/prod/nightly-report";
@@ -221,17 +225,28 @@ describe("ecs-batch run <job> --env <env>", () => {
     expect(run.requests).toEqual([]);
   });
 
-  test("a missing parameter exits 125 naming it", async () => {
+  test("a missing parameter exits 125 naming it, and the job a typo meant", async () => {
     ssmMock.reset();
     ssmMock
       .on(GetParameterCommand)
       .rejects(new ParameterNotFound({ message: "", $metadata: { httpStatusCode: 400 } }));
+    ssmMock.on(GetParametersByPathCommand, { Path: "/ecs-batch/prod" }).resolves({
+      Parameters: [{ Name: PARAMETER, Value: JSON.stringify(SPEC) }],
+    });
 
-    const run = await runFakeCli(RUN);
+    const run = await runFakeCli([
+      "run",
+      "nightly-reprot",
+      "--env",
+      "prod",
+      "--region",
+      "ap-northeast-1",
+    ]);
 
     expect(run.exitCode).toBe(125);
     expect(run.stderr).toBe(
-      `2026-11-23T03:00:05.123Z ecs-batch: error: job parameter ${PARAMETER} does not exist: is job 'nightly-report' deployed to this environment and region?\n`,
+      "2026-11-23T03:00:05.123Z ecs-batch: error: job parameter /ecs-batch/prod/nightly-reprot does not exist in ap-northeast-1\n" +
+        "2026-11-23T03:00:05.123Z ecs-batch: hint: did you mean nightly-report? prod has 1 job: nightly-report\n",
     );
     expect(run.requests).toEqual([]);
   });

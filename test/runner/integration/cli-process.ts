@@ -2,8 +2,19 @@ import { ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "./moto-server";
 
-/** The installed command, exactly as a job scheduler calls it (needs `npm run build`). */
-const ECS_BATCH = join(PROJECT_ROOT, "bin/ecs-batch.js");
+/** How a test starts ecs-batch: the program with its first arguments, and where. */
+export interface CliLauncher {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+}
+
+/** The command of the repository, exactly as a job scheduler calls it (needs `npm run build`). */
+export const BUILT_CLI: CliLauncher = {
+  file: process.execPath,
+  args: [join(PROJECT_ROOT, "bin/ecs-batch.js")],
+  cwd: PROJECT_ROOT,
+};
 
 /** A task ARN in a status line or a `--no-wait` answer (long or short ARN format). */
 export const TASK_ARN = /arn:aws:ecs:[a-z0-9-]+:\d{12}:task\/[A-Za-z0-9_/-]+/;
@@ -33,10 +44,11 @@ export function startCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   stdin?: string,
+  launcher: CliLauncher = BUILT_CLI,
 ): RunningCli {
   const started = Date.now();
-  const child = spawn(process.execPath, [ECS_BATCH, ...args], {
-    cwd: PROJECT_ROOT,
+  const child = spawn(launcher.file, [...launcher.args, ...args], {
+    cwd: launcher.cwd,
     env,
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -92,8 +104,9 @@ export function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   stdin?: string,
+  launcher?: CliLauncher,
 ): Promise<CliResult> {
-  return startCli(args, env, stdin).result;
+  return startCli(args, env, stdin, launcher).result;
 }
 
 /** Fails with the whole run (command, code, stdout, stderr) unless it exited with `code`. */

@@ -20,7 +20,7 @@ import {
   createBatchFixture,
   describeTask,
 } from "./fixture";
-import { MotoServer, startMotoServer } from "./moto-server";
+import { MotoServer, REGION, startMotoServer } from "./moto-server";
 
 // `ecs-batch` end to end: the built CLI as a subprocess against moto's server. moto's tasks start
 // RUNNING, move one state per DescribeTasks (DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED) and
@@ -51,6 +51,11 @@ const TASK_STATUS =
 const SLOW_POLLING = { ECS_BATCH_POLL_INITIAL_MS: "3000", ECS_BATCH_POLL_MAX_MS: "3000" };
 /** Slow enough for the test to write the log stream while the task runs, fast enough to end. */
 const LOG_POLLING = { ECS_BATCH_POLL_INITIAL_MS: "500", ECS_BATCH_POLL_MAX_MS: "500" };
+
+/** The runner's error and hint lines, without their timestamps and `ecs-batch: `. */
+function errorLines(stderr: string): string[] {
+  return [...stderr.matchAll(/ecs-batch: ((?:error|hint): .*)$/gm)].map((match) => match[1]);
+}
 
 function taskArnIn(output: string): string {
   const match = output.match(TASK_ARN);
@@ -156,11 +161,23 @@ describe("ecs-batch run", () => {
     }
   });
 
-  test("a job without an SSM parameter exits 125 naming the parameter", async () => {
+  test("a job without an SSM parameter exits 125 naming it, and the job a typo meant", async () => {
+    const result = await runCli(["run", "jbo", "--env", ENVIRONMENT], moto.env);
+
+    expectExitCode(result, EXIT_CODES.runnerError);
+    expect(errorLines(result.stderr)).toEqual([
+      `error: job parameter /ecs-batch/${ENVIRONMENT}/jbo does not exist in ${REGION}`,
+      `hint: did you mean ${JOB_NAME}? ${ENVIRONMENT} has 1 job: ${JOB_NAME}`,
+    ]);
+  });
+
+  test("a job no typo explains: lists the environment's jobs and how to look in another", async () => {
     const result = await runCli(["run", "nosuchjob", "--env", ENVIRONMENT], moto.env);
 
     expectExitCode(result, EXIT_CODES.runnerError);
-    expect(result.stderr).toContain(`/ecs-batch/${ENVIRONMENT}/nosuchjob`);
+    expect(errorLines(result.stderr)[1]).toBe(
+      `hint: ${ENVIRONMENT} has 1 job: ${JOB_NAME}; in another environment: aws ssm get-parameter --name /ecs-batch/<env>/nosuchjob`,
+    );
   });
 
   test.each([
@@ -173,6 +190,65 @@ describe("ecs-batch run", () => {
 
     expectExitCode(result, EXIT_CODES.usage);
     expect(result.stderr).toMatch(names);
+  });
+});
+
+describe("ecs-batch run without what the AWS SDK needs: exit 125 saying what to do", () => {
+  /** moto's environment without these variables. */
+  const without = (...names: string[]): NodeJS.ProcessEnv =>
+    Object.fromEntries(Object.entries(moto.env).filter(([name]) => !names.includes(name)));
+
+  test("no region", async () => {
+    const result = await runCli(RUN_JOB, {
+      ...without("AWS_REGION"),
+      AWS_DEFAULT_REGION: REGION,
+    });
+
+    expectExitCode(result, EXIT_CODES.runnerError);
+    expect(errorLines(result.stderr)).toEqual([
+      `error: cannot read job parameter /ecs-batch/${ENVIRONMENT}/${JOB_NAME}: no AWS region is set`,
+      `hint: give one with --region ${REGION}, AWS_REGION=${REGION} or a region in the AWS profile (${moto.env.AWS_CONFIG_FILE}); ecs-batch does not read AWS_DEFAULT_REGION (the AWS CLI does)`,
+    ]);
+  });
+
+  test("no credentials", async () => {
+    const result = await runCli(RUN_JOB, without("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"));
+
+    expectExitCode(result, EXIT_CODES.runnerError);
+    expect(errorLines(result.stderr)[0]).toBe(
+      `error: cannot read job parameter /ecs-batch/${ENVIRONMENT}/${JOB_NAME}: no AWS credentials found`,
+    );
+    expect(errorLines(result.stderr)[1]).toMatch(/^hint: give ecs-batch credentials: /);
+  });
+
+  test("an SSO profile nobody signed in with", async () => {
+    const config = writeInputFile(
+      "aws-config",
+      [
+        "[profile batch]",
+        "sso_session = corp",
+        "sso_account_id = 123456789012",
+        "sso_role_name = BatchScheduler",
+        `region = ${REGION}`,
+        "[sso-session corp]",
+        "sso_start_url = https://example.awsapps.com/start",
+        `sso_region = ${REGION}`,
+        "",
+      ].join("\n"),
+    );
+    const result = await runCli(RUN_JOB, {
+      ...without("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
+      AWS_CONFIG_FILE: config,
+      AWS_PROFILE: "batch",
+      // The SSO token cache is under ~/.aws/sso/cache: an empty one.
+      HOME: workDir,
+    });
+
+    expectExitCode(result, EXIT_CODES.runnerError);
+    expect(errorLines(result.stderr)).toEqual([
+      `error: cannot read job parameter /ecs-batch/${ENVIRONMENT}/${JOB_NAME}: no valid AWS SSO session for profile batch`,
+      "hint: sign in: aws sso login --profile batch",
+    ]);
   });
 });
 
