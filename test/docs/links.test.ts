@@ -10,12 +10,6 @@ import {
   ROOT,
 } from "./markdown";
 
-/**
- * Pages that the README and the docs already link to and that other work of issue 13 writes:
- * remove an entry when its page lands (a test below fails until then).
- */
-const PAGES_BEING_WRITTEN = ["docs/runner-install.md"];
-
 /** Where a link leads: the file (relative to the root) and the anchor, if any. */
 function resolve(page: string, target: string): { file: string; anchor?: string } {
   const [path, anchor] = target.split("#", 2);
@@ -33,9 +27,6 @@ describe.each(documentationPages())("%s", (page) => {
   it("links only to files that exist, and to anchors those pages have", () => {
     const broken = links.flatMap(({ text, target, line }) => {
       const { file, anchor } = resolve(page, target);
-      if (PAGES_BEING_WRITTEN.includes(file) && !existsSync(join(ROOT, file))) {
-        return [];
-      }
       if (!existsSync(join(ROOT, file))) {
         return [`line ${line}: [${text}](${target}): no file ${file}`];
       }
@@ -79,11 +70,4 @@ describe("the link check", () => {
     ]);
     expect([...anchorsOf(page)]).toEqual(["title", "title-1"]);
   });
-
-  it.each(PAGES_BEING_WRITTEN)(
-    "still waits for %s (remove it from the list once it exists)",
-    (p) => {
-      expect(existsSync(join(ROOT, p))).toBe(false);
-    },
-  );
 });
