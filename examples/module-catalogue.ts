@@ -1,22 +1,28 @@
-// The README's module catalogue, one example per construct. test/examples.test.ts synthesizes
-// each and checks that the README quotes it verbatim, so the documentation cannot drift.
+// The examples of docs/constructs.md, one per construct of the library (and a few more that
+// docs/ pages show). test/examples.test.ts synthesizes each and checks that the docs quote it
+// verbatim, so the documentation cannot drift.
 import { Construct } from "constructs";
 import {
+  ArtifactsBucket,
   BatchJob,
   BatchTaskDefinition,
   DeadLetterQueue,
   EcrRepository,
   EcsEventTarget,
+  FailureNoticeFilter,
   FailureTopic,
   GithubDeployRole,
   IamRole,
   IamScope,
+  JobFailureNotification,
   JobLogGroup,
   JobWorkflow,
   PermissionsBoundary,
   ReleasePipeline,
   ScheduleRule,
   SchedulerSchedule,
+  StackDeployPolicy,
+  stackDeployStatements,
 } from "../modules";
 
 const CLUSTER_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
@@ -156,8 +162,8 @@ export function failureTopicExample(scope: Construct) {
   });
 }
 
-// example: JobFailureNotification
-export function jobFailureNotificationExample(scope: Construct) {
+// example: BatchJob failureNotification
+export function batchJobFailureNotificationExample(scope: Construct) {
   const topic = new FailureTopic(scope, "Failures", { name: "prod-batch-failures" });
   new BatchJob(scope, "nightly-report", {
     jobName: "nightly-report",
@@ -167,6 +173,40 @@ export function jobFailureNotificationExample(scope: Construct) {
     task: { container: { image: "alpine:3.20", command: ["/bin/sh", "-c", "exit 1"] } },
     failureNotification: { topic, environment: "prod" },
   });
+}
+
+// example: JobFailureNotification
+export function jobFailureNotificationExample(scope: Construct) {
+  // BatchJob makes one for itself (failureNotification); this one watches a job whose task
+  // definition is made elsewhere.
+  const topic = new FailureTopic(scope, "Failures", { name: "prod-batch-failures" });
+  new JobFailureNotification(scope, "LegacyExportFailures", {
+    jobName: "legacy-export",
+    environment: "prod",
+    clusterArn: CLUSTER_ARN,
+    family: "legacy-export",
+    containerName: "export", // its exit code is the job's result
+    logGroupName: "/ecs/legacy-export",
+    logStreamPrefix: "ecs",
+    rerunCommand: "ecs-batch run-task --cli-input-yaml legacy-export.yaml",
+    topic,
+  });
+}
+
+// example: FailureNoticeFilter
+export function failureNoticeFilterExample(scope: Construct) {
+  // A FailureTopic makes its own (topic.noticeFilter()); this one sends to a topic made
+  // elsewhere, e.g. by the failure-notification Terraform module.
+  const filter = new FailureNoticeFilter(scope, "Notices", {
+    name: "prod-batch-failures-notices",
+    destination: {
+      deliveries: [
+        { topicArn: "arn:aws:sns:ap-northeast-1:123456789012:prod-batch-failures", format: "text" },
+      ],
+      kmsKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+    },
+  });
+  return filter.stateMachineArn; // the target of the jobs' failure rules
 }
 
 // example: JobWorkflow
@@ -217,6 +257,16 @@ export function releasePipelineExample(scope: Construct) {
   });
 }
 
+// example: ArtifactsBucket
+export function artifactsBucketExample(scope: Construct) {
+  const artifacts = new ArtifactsBucket(scope, "Artifacts", {
+    namePrefix: "prod-release", // the bucket prod-release-<suffix>, the key alias/prod-release
+    purpose: "the artifacts of release pipeline prod-release",
+    expireAfterDays: 14,
+  });
+  return artifacts.kmsKeyArn; // grant it, with the bucket, to the roles that use the artifacts
+}
+
 // example: GithubDeployRole
 export function githubDeployRoleExample(scope: Construct) {
   const image = new EcrRepository(scope, "Image", { repositoryName: "sales-report" });
@@ -256,4 +306,19 @@ export function permissionsBoundaryExample(scope: Construct) {
     roleNamePrefix: "prod-", // the only roles its roles may pass (to ECS tasks)
   });
   return boundary.policyArn; // give it to IamScope, and to the runner's role
+}
+
+// example: StackDeployPolicy
+export function stackDeployPolicyExample(scope: Construct) {
+  const deploy = new StackDeployPolicy(scope, "DeployPolicy", {
+    name: "prod-ci-deploy", // prod-ci-deploy, prod-ci-deploy-2, ...: as many as the statements need
+    roleName: "prod-ci",
+    statements: stackDeployStatements({
+      environment: "prod",
+      partition: "aws",
+      accountId: "123456789012",
+      region: "ap-northeast-1",
+    }),
+  });
+  return deploy.policies.length;
 }

@@ -242,7 +242,7 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   // On Node 20 the AWS SDK prints an eight-line deprecation notice on every run, which would land
-  // in every job scheduler's log; the README says which Node versions the SDK supports.
+  // in every job scheduler's log; docs/runner-install.md says which Node versions the SDK supports.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   runCli(process.argv.slice(2), nodeCliDeps()).then(
     (code) => process.exit(code),

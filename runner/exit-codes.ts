@@ -1,7 +1,7 @@
 /**
  * The exit codes of `ecs-batch`, for the job scheduler that calls it. When the job's container
  * ran, the runner exits with that container's exit code (0-255); everything else has its own
- * code. The README has this table.
+ * code. docs/runner.md has this table.
  */
 export const EXIT_CODES = {
   /** The container exited 0. */

@@ -28,7 +28,7 @@ export const failureNotificationModule: TerraformModule = {
     {
       name: "name",
       type: "string",
-      description: `Name of the topic and of its key alias (alias/<name>), e.g. prod-batch-failures. 1-${TOPIC_NAME_MAX} letters, digits, '-' and '_'.`,
+      description: `Name of the topic and of its key alias (\`alias/<name>\`), e.g. prod-batch-failures. 1-${TOPIC_NAME_MAX} letters, digits, '-' and '_'.`,
       validation: [
         matches(
           "name",

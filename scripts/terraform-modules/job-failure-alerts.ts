@@ -27,7 +27,7 @@ export const jobFailureAlertsModule: TerraformModule = {
     {
       name: "job_name",
       type: "string",
-      description: `The job: job_name of the scheduled-job module. Names the rule <job_name>-failed and the alarms. 1-${JOB_NAME_MAX} letters, digits, '-' and '_'.`,
+      description: `The job: job_name of the scheduled-job module. Names the rule \`<job_name>-failed\` and the alarms. 1-${JOB_NAME_MAX} letters, digits, '-' and '_'.`,
       validation: [
         matches(
           "job_name",
@@ -134,7 +134,7 @@ export const jobFailureAlertsModule: TerraformModule = {
       name: "runner_parameter_prefix",
       type: "string",
       description:
-        "The job's runner_parameter_prefix, for the re-run command in notices: ecs-batch run <job_name> --parameter-prefix <prefix>.",
+        "The job's runner_parameter_prefix, for the re-run command in notices: `ecs-batch run <job_name> --parameter-prefix <prefix>`.",
       default: DEFAULT_RUNNER_PARAMETER_PREFIX,
       validation: [
         matches(
@@ -161,7 +161,7 @@ export const jobFailureAlertsModule: TerraformModule = {
   ],
   outputs: [
     { name: "failure_rule_arn", description: "ARN of the rule on the job's stopped tasks." },
-    { name: "failure_rule_name", description: "Name of the rule: <job_name>-failed." },
+    { name: "failure_rule_name", description: "Name of the rule: `<job_name>-failed`." },
     {
       name: "start_failed_alarm_arn",
       description: "ARN of the alarm on runs the schedule could not start.",

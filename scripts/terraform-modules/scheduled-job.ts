@@ -46,7 +46,7 @@ export const scheduledJobModule: TerraformModule = {
     {
       name: "job_name",
       type: "string",
-      description: `Name of the job: names its rule, target, task definition family, container, log group (/ecs-scheduled-tasks/<job_name>), roles and queue. 1-${JOB_NAME_MAX} letters, digits, '-' and '_'.`,
+      description: `Name of the job: names its rule, target, task definition family, container, log group (\`/ecs-scheduled-tasks/<job_name>\`), roles and queue. 1-${JOB_NAME_MAX} letters, digits, '-' and '_'.`,
       validation: [
         matches(
           "job_name",
@@ -302,7 +302,7 @@ export const scheduledJobModule: TerraformModule = {
       name: "runner_parameter_prefix",
       type: "string",
       description:
-        "Prefix of the SSM parameter <prefix>/<job_name> that tells ecs-batch run how to start the job, e.g. /ecs-batch/prod.",
+        "Prefix of the SSM parameter `<prefix>/<job_name>` that tells ecs-batch run how to start the job, e.g. /ecs-batch/prod.",
       default: DEFAULT_RUNNER_PARAMETER_PREFIX,
       validation: [
         matches(
