@@ -32,6 +32,10 @@ export interface JobRunSpec {
   readonly logStreamPrefix: string;
   readonly region: string;
   readonly safeToRerun: boolean;
+  /** The run ledger of the job's environment (a CloudWatch Logs log group of run records, see
+   * run-record.ts), which `ecs-batch history` and `ecs-batch logs` read. Absent for a job
+   * outside an environment with a ledger. */
+  readonly ledgerLogGroupName?: string;
 }
 
 export const JOB_RUN_SPEC_VERSION = 1;
