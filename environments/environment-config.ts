@@ -228,6 +228,16 @@ export interface EnvironmentConfig {
   readonly workflows?: readonly WorkflowConfig[];
   /** Where failure notices go. @default no notifications */
   readonly notifications?: NotificationConfig;
+  /** The run ledger: every start and stop of every job's task, as one record each in the log
+   * group `/aws/events/<name>-batch-runs`, which `ecs-batch history` reads.
+   * @default a ledger that keeps records 365 days */
+  readonly ledger?: LedgerConfig;
+}
+
+/** The environment's run ledger. */
+export interface LedgerConfig {
+  /** Days the records are kept: one of CloudWatch Logs' retention periods. @default 365 */
+  readonly retentionDays?: number;
 }
 
 /** Tags every environment stack sets on its resources, which a config may not override. */

@@ -24,6 +24,8 @@ import {
   JobTaskOptions,
 } from "../modules/batch-job/batch-job";
 import { runnerPolicy } from "../modules/batch-job/runner-policy";
+import { RunLedger } from "../modules/run-ledger/run-ledger";
+import { runLedgerLogGroupName } from "../contract/run-record";
 import { RunPlacement } from "../modules/job-run/job-run";
 import {
   COMMIT_HASH_TAG,
@@ -64,6 +66,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly workflows: readonly JobWorkflow[];
   /** Where failure notices go, when the config has notifications. */
   readonly failureTopic?: FailureTopic;
+  /** Every start and stop of every job's task, one record each, when it has jobs. */
+  readonly runLedger?: RunLedger;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
@@ -131,6 +135,23 @@ export class EnvironmentStack extends TerraformStack {
       (job) =>
         new BatchJob(this, job.jobName, this.jobProps(job, placement, notify(job.notifyOnFailure))),
     );
+    this.runLedger =
+      this.jobs.length === 0
+        ? undefined
+        : new RunLedger(this, "RunLedger", {
+            environment: config.name,
+            region: config.region,
+            clusterArns: [this.clusterArn],
+            jobs: this.jobs.map((job) => ({
+              name: job.jobName,
+              container: job.jobContainerName,
+              // With a log router the job's output is at the router's destination.
+              logGroupName: job.logRouterDestination === undefined ? job.logGroupName : undefined,
+              logStreamPrefix: job.logStreamPrefix,
+            })),
+            retentionDays: config.ledger?.retentionDays,
+            alarmTopicArns: this.failureTopic?.deliveries.map((d) => d.topicArn),
+          });
     const jobsByName = new Map(this.jobs.map((job) => [job.jobName, job]));
     this.workflows = (config.workflows ?? []).map(
       ({ notifyOnFailure, jobs, ...workflow }) =>
@@ -169,6 +190,12 @@ export class EnvironmentStack extends TerraformStack {
       new TerraformOutput(this, "runner-policy-arn", {
         value: runner.arn,
         description: "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
+      });
+    }
+    if (this.runLedger) {
+      new TerraformOutput(this, "run-ledger-log-group", {
+        value: this.runLedger.logGroupName,
+        description: "Log group of the run ledger: every start and stop of every job's task",
       });
     }
     if (this.failureTopic) {
@@ -223,6 +250,8 @@ export class EnvironmentStack extends TerraformStack {
         logs: { ...task?.logs, region: this.config.region } as JobTaskOptions["logs"],
       },
       runnerParameterPrefix: jobParameterPrefix(this.config.name),
+      // The ledger is made once the jobs are, under this name.
+      ledgerLogGroupName: runLedgerLogGroupName(this.config.name),
       // A job without a schedule is run by a workflow (which reports for it) or by the runner.
       failureNotification: job.schedule ? notify : undefined,
     };

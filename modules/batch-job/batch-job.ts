@@ -235,6 +235,10 @@ export interface BatchJobFromContainersProps extends BatchJobCommonProps {
    * @default "/ecs-batch"
    */
   readonly runnerParameterPrefix?: string | false;
+  /** The log group of the run ledger of the job's environment (see RunLedger), written into the
+   * runner's parameter for `ecs-batch history` and `ecs-batch logs`.
+   * @default the runner's parameter names no ledger */
+  readonly ledgerLogGroupName?: string;
 }
 
 /**
@@ -249,6 +253,7 @@ export interface BatchJobFromExistingTaskProps extends BatchJobCommonProps {
   readonly schedule?: string | (ScheduleChoice & Extract<JobStart, { preventOverlap?: false }>);
   readonly failureNotification?: never;
   readonly runnerParameterPrefix?: never;
+  readonly ledgerLogGroupName?: never;
 }
 
 /** A batch job: exactly one of `task` (containers made into a task definition here) and
@@ -301,6 +306,9 @@ export class BatchJob extends Construct implements RunnableJob {
   /** ARN of the parameter path of the runner's parameter, when one is written. */
   readonly runnerParameterPathArn?: string;
   readonly logStreamPrefix: string;
+  /** With a FireLens log router: the output plugin it sends the job's output to (the job's
+   * output is then not in its log group). */
+  readonly logRouterDestination?: string;
   /** Region of the job's log group; none for a job of an existing task definition. */
   readonly region?: string;
   readonly failureNotification?: JobFailureNotification;
@@ -322,6 +330,7 @@ export class BatchJob extends Construct implements RunnableJob {
     const task = props.task;
     const logs = task?.logs ?? {};
     this.logStreamPrefix = logs.streamPrefix ?? "batch";
+    this.logRouterDestination = task?.logRouter?.destination.name;
     // Only a job whose task definition is made here logs, and needs the region for it.
     this.region = task ? (logs.region ?? providerRegion(this)) : undefined;
 
@@ -415,7 +424,7 @@ export class BatchJob extends Construct implements RunnableJob {
         containerName: this.jobContainerName!,
         logGroupName: this.logGroupName!,
         logStreamPrefix: this.logStreamPrefix,
-        logRouterDestination: props.task?.logRouter?.destination.name,
+        logRouterDestination: this.logRouterDestination,
         safeToRerun: this.safeToRerun,
         rerunCommand: this.runCommand,
         topic: props.failureNotification.topic,
@@ -510,6 +519,7 @@ export class BatchJob extends Construct implements RunnableJob {
       jobName: props.jobName,
       family: props.jobName,
       safeToRerun: this.safeToRerun,
+      ledgerLogGroupName: props.ledgerLogGroupName,
     });
     return addRunnerParameter(this, prefix, spec, tags);
   }

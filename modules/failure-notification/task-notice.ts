@@ -1,4 +1,10 @@
 import { jsonText } from "../json-text/json-text";
+import {
+  JOB_CONTAINER_FAILED,
+  jobContainerBinding,
+  TASK_FAMILY,
+  TASK_ID,
+} from "../task-events/task-event";
 
 /*
  * What a stopped task of a job tells, in one place: whether it is a failure of the job (the job
@@ -59,7 +65,7 @@ export function noticeFilterInputTemplate(job: NoticeJob): string {
 const BINDINGS = [
   "$job := $states.input.job",
   "$detail := $states.input.event.detail",
-  "$container := $detail.containers[name = $job.container]",
+  jobContainerBinding("$job.container"),
 ];
 
 /**
@@ -71,8 +77,8 @@ const BINDINGS = [
  */
 export const JOB_FAILED = `(${[
   ...BINDINGS,
-  '$family := $substringBefore($substringAfter($detail.taskDefinitionArn, ":task-definition/"), ":")',
-  '$detail.lastStatus = "STOPPED" and $detail.clusterArn = $job.clusterArn and $family = $job.family and ($not($exists($container.exitCode)) or $container.exitCode != 0)',
+  `$family := ${TASK_FAMILY}`,
+  `$detail.lastStatus = "STOPPED" and $detail.clusterArn = $job.clusterArn and $family = $job.family and ${JOB_CONTAINER_FAILED}`,
 ].join("; ")})`;
 
 /**
@@ -89,7 +95,7 @@ export const TASK_NOTICE = `(
     "https://" & $region & ".console.aws.amazon.com";
   /* The console's encoding of a name in a URL fragment: '/' is $252F, '#' is $2523. */
   $path := function($name) { $join($split($join($split($name, "#"), "$2523"), "/"), "$252F") };
-  $taskId := $split($detail.taskArn, "/")[-1];
+  $taskId := ${TASK_ID};
   $cluster := $split($detail.clusterArn, "/")[-1];
   $where := $exists($job.environment) ? " (environment " & $job.environment & ")" : "";
   $exitCode := $container.exitCode;

@@ -141,6 +141,9 @@ export interface RunnerSpecJob {
   /** Its task definition family, which RunTask runs the latest revision of. */
   readonly family: string;
   readonly safeToRerun: boolean;
+  /** The run ledger of its environment, which `ecs-batch history` and `logs` read.
+   * @default none */
+  readonly ledgerLogGroupName?: string;
 }
 
 /**
@@ -171,5 +174,6 @@ export function runnerSpecOf(run: JobRun, job: RunnerSpecJob): JobRunSpec {
     logStreamPrefix: logs.streamPrefix,
     region: logs.region,
     safeToRerun: job.safeToRerun,
+    ...(job.ledgerLogGroupName !== undefined ? { ledgerLogGroupName: job.ledgerLogGroupName } : {}),
   };
 }

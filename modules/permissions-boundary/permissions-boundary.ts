@@ -1,3 +1,4 @@
+import { RUN_RECORD_SOURCE } from "../../contract/run-record";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import { ECR_PULL_ACTIONS } from "../ecr-repository/ecr-repository";
@@ -129,6 +130,16 @@ export function permissionsBoundaryStatements(scope: BoundaryScope): PolicyState
       sid: "ManageTheStepFunctionsEcsRule",
       actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
       resources: [arn("events", "rule/StepFunctionsGetEventsForECSTaskRule")],
+    },
+    {
+      // The run ledger's recorder puts its records on the default bus, as ecs-batch events only.
+      sid: "PutRunRecords",
+      actions: ["events:PutEvents"],
+      resources: [arn("events", "event-bus/default")],
+      conditions: {
+        "ForAllValues:StringEquals": { "events:source": RUN_RECORD_SOURCE },
+        Null: { "events:source": "false" },
+      },
     },
     {
       sid: "SendUnstartedRunsToDeadLetterQueues",

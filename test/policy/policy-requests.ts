@@ -92,7 +92,8 @@ function contextFor(statement: Statement): Record<string, string | string[]> {
     for (const [key, values] of Object.entries(keys)) {
       const first = asList(values)[0].replace(/\*/g, "example");
       if (operator === "Null") {
-        if (first === "false") {
+        // Present: any value, unless another operator of the statement gives it one.
+        if (first === "false" && !(key in context)) {
           context[key] = "example";
         }
         continue;
