@@ -1,0 +1,2 @@
+export * from "./recorder-definition";
+export * from "./run-ledger";
