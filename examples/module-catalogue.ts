@@ -19,6 +19,7 @@ import {
   JobWorkflow,
   PermissionsBoundary,
   ReleasePipeline,
+  RunLedger,
   ScheduleRule,
   SchedulerSchedule,
   StackDeployPolicy,
@@ -207,6 +208,21 @@ export function failureNoticeFilterExample(scope: Construct) {
     },
   });
   return filter.stateMachineArn; // the target of the jobs' failure rules
+}
+
+// example: RunLedger
+export function runLedgerExample(scope: Construct) {
+  // An environment makes its own; a library user names the jobs whose runs it records.
+  const ledger = new RunLedger(scope, "RunLedger", {
+    environment: "prod",
+    clusterArns: [CLUSTER_ARN],
+    jobs: [
+      { name: "nightly-report", logGroupName: "/ecs-scheduled-tasks/nightly-report" },
+      { name: "legacy-export", container: "exporter" }, // its output is elsewhere
+    ],
+    retentionDays: 400,
+  });
+  return ledger.logGroupName; // /aws/events/prod-batch-runs, for ecs-batch history
 }
 
 // example: JobWorkflow
