@@ -14,6 +14,7 @@ export * from "./job-schedule";
 export * from "./job-workflow";
 export * from "./permissions-boundary";
 export * from "./release-pipeline";
+export * from "./run-dashboard";
 export * from "./schedule-rule";
 export * from "./scheduler-schedule";
 export * from "./stack-context";
