@@ -20,6 +20,8 @@ import {
   PermissionsBoundary,
   ReleasePipeline,
   RunLedger,
+  RunDashboard,
+  alarmArnsIn,
   ScheduleRule,
   SchedulerSchedule,
   StackDeployPolicy,
@@ -245,6 +247,16 @@ export function jobWorkflowExample(scope: Construct) {
     failureNotification: {
       topic: new FailureTopic(scope, "Failures", { name: "prod-batch-failures" }),
     },
+  });
+}
+
+// example: RunDashboard
+export function runDashboardExample(scope: Construct) {
+  // Made after the jobs, workflows and notices, so that alarmArnsIn finds their alarms.
+  return new RunDashboard(scope, "Dashboard", {
+    environment: "prod", // the dashboard prod-batch, on the ledger /aws/events/prod-batch-runs
+    jobs: [{ name: "extract-sales" }, { name: "build-sales-report" }],
+    alarmArns: alarmArnsIn(scope),
   });
 }
 

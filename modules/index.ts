@@ -15,6 +15,7 @@ export * from "./job-workflow";
 export * from "./permissions-boundary";
 export * from "./release-pipeline";
 export * from "./run-ledger";
+export * from "./run-dashboard";
 export * from "./schedule-rule";
 export * from "./scheduler-schedule";
 export * from "./stack-context";

@@ -1,0 +1,2 @@
+export * from "./alarm-arns";
+export * from "./run-dashboard";
