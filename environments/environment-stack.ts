@@ -25,6 +25,8 @@ import {
 } from "../modules/batch-job/batch-job";
 import { runnerPolicy } from "../modules/batch-job/runner-policy";
 import { RunLedger } from "../modules/run-ledger/run-ledger";
+import { RunDashboard } from "../modules/run-dashboard/run-dashboard";
+import { alarmArnsIn } from "../modules/run-dashboard/alarm-arns";
 import { runLedgerLogGroupName } from "../contract/run-record";
 import { RunPlacement } from "../modules/job-run/job-run";
 import {
@@ -68,6 +70,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly failureTopic?: FailureTopic;
   /** Every start and stop of every job's task, one record each, when it has jobs. */
   readonly runLedger?: RunLedger;
+  /** The jobs' runs, failures, durations and alarms, from the ledger, when it has jobs. */
+  readonly dashboard?: RunDashboard;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
@@ -196,6 +200,18 @@ export class EnvironmentStack extends TerraformStack {
       new TerraformOutput(this, "run-ledger-log-group", {
         value: this.runLedger.logGroupName,
         description: "Log group of the run ledger: every start and stop of every job's task",
+      });
+      // Last: it shows the alarms made above.
+      this.dashboard = new RunDashboard(this, "Dashboard", {
+        environment: config.name,
+        ledgerLogGroupName: this.runLedger.logGroupName,
+        jobs: this.jobs.map((job) => ({ name: job.jobName })),
+        alarmArns: alarmArnsIn(this),
+        region: config.region,
+      });
+      new TerraformOutput(this, "dashboard-name", {
+        value: this.dashboard.dashboardName,
+        description: "CloudWatch dashboard of the jobs' runs, failures, durations and alarms",
       });
     }
     if (this.failureTopic) {

@@ -1,7 +1,6 @@
 import { Testing } from "cdktf";
 import { EnvironmentConfig } from "../../environments/environment-config";
 import { EnvironmentStack } from "../../environments/environment-stack";
-import { alarmArnsIn, RunDashboard } from "../../modules/run-dashboard";
 import { dashboardSvg } from "./dashboard-svg";
 
 /** Where `npm run dashboard:picture` writes the pictures, from the repository's root. */
@@ -13,20 +12,9 @@ export interface SynthesizedDashboard {
   readonly body: string;
 }
 
-/**
- * The run dashboard of an environment, synthesized with its stack: the stack's own RunDashboard
- * when it makes one, otherwise one made here as the stack would, with every job of the
- * environment (scheduled, run by a workflow or by the runner) and every alarm of the stack.
- */
+/** The run dashboard of an environment, as its stack synthesizes it. */
 export function environmentDashboard(config: EnvironmentConfig): SynthesizedDashboard {
   const stack = new EnvironmentStack(Testing.app(), config.name, { config });
-  if (!stack.node.findAll().some((c) => c instanceof RunDashboard)) {
-    new RunDashboard(stack, "RunDashboard", {
-      environment: config.name,
-      jobs: config.jobs.map((job) => ({ name: job.jobName })),
-      alarmArns: alarmArnsIn(stack),
-    });
-  }
   const json = JSON.parse(Testing.synth(stack)) as {
     resource?: { aws_cloudwatch_dashboard?: Record<string, Record<string, string>> };
   };
