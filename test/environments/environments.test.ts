@@ -11,7 +11,6 @@ import * as os from "os";
 import * as path from "path";
 import { environments } from "../../environments";
 import { dev } from "../../environments/dev";
-import { EnvironmentConfig } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
 import { stg } from "../../environments/stg";
 import {
@@ -53,7 +52,7 @@ import {
   resourcesOfConstruct,
   resourcesWhere,
   stateMachineDefinition,
-  synthEnvironment,
+  synthOnce,
   synthRelease,
 } from "./synth-environment";
 
@@ -73,17 +72,6 @@ function keyIdOfAlias(tf: TerraformJson, alias: string): string {
 /** The EventBridge rule of a schedule, when it runs on a rule (not on EventBridge Scheduler). */
 function ruleOf(schedule: Schedule | undefined): ScheduleOptions | undefined {
   return schedule === undefined ? undefined : scheduleChoiceOf(schedule).rule;
-}
-
-/** Each environment is synthesized once for the whole file. */
-const synthesized = new Map<string, SynthesizedEnvironment>();
-function synthOnce(config: EnvironmentConfig): SynthesizedEnvironment {
-  let env = synthesized.get(config.name);
-  if (!env) {
-    env = synthEnvironment(config);
-    synthesized.set(config.name, env);
-  }
-  return env;
 }
 
 describe("the environments list", () => {
