@@ -146,13 +146,16 @@ export class EnvironmentStack extends TerraformStack {
             environment: config.name,
             region: config.region,
             clusterArns: [this.clusterArn],
-            jobs: this.jobs.map((job) => ({
-              name: job.jobName,
-              container: job.jobContainerName,
-              // With a log router the job's output is at the router's destination.
-              logGroupName: job.logRouterDestination === undefined ? job.logGroupName : undefined,
-              logStreamPrefix: job.logStreamPrefix,
-            })),
+            // A job of a task definition made elsewhere has no known container to read a result from.
+            jobs: this.jobs
+              .filter((job) => job.jobContainerName !== undefined)
+              .map((job) => ({
+                name: job.jobName,
+                container: job.jobContainerName,
+                // With a log router the job's output is at the router's destination.
+                logGroupName: job.logRouterDestination === undefined ? job.logGroupName : undefined,
+                logStreamPrefix: job.logStreamPrefix,
+              })),
             retentionDays: config.ledger?.retentionDays,
             alarmTopicArns: this.failureTopic?.deliveries.map((d) => d.topicArn),
           });
@@ -205,7 +208,10 @@ export class EnvironmentStack extends TerraformStack {
       this.dashboard = new RunDashboard(this, "Dashboard", {
         environment: config.name,
         ledgerLogGroupName: this.runLedger.logGroupName,
-        jobs: this.jobs.map((job) => ({ name: job.jobName })),
+        // A job of a task definition made elsewhere has no known container to read a result from.
+        jobs: this.jobs
+          .filter((job) => job.jobContainerName !== undefined)
+          .map((job) => ({ name: job.jobName })),
         alarmArns: alarmArnsIn(this),
         region: config.region,
       });

@@ -5,6 +5,7 @@
  */
 import { IConstruct } from "constructs";
 import { validateRepositoryName } from "../modules/ecr-repository/ecr-repository";
+import { LOG_RETENTION_DAYS } from "../modules/job-log-group/job-log-group";
 import { collectsProblems } from "../modules/validation/construct-validation";
 import {
   COMMIT_HASH_TAG,
@@ -108,6 +109,7 @@ function checkConfig(fail: Fail, config: EnvironmentConfig): void {
   if (reserved !== undefined) {
     fail("defaultTags", `'${reserved}' is set by the stack itself; remove it from defaultTags`);
   }
+  checkLedger(fail, config.ledger);
 
   if (!Array.isArray(config.jobs)) {
     fail("jobs", "missing: give a list of jobs (it may be empty)");
@@ -158,6 +160,17 @@ function checkNetwork(fail: Fail, network: EnvironmentConfig["network"]): void {
         "it limits tag look-ups, but no subnetTags or securityGroupTags are given",
       );
     }
+  }
+}
+
+/** The run ledger is a log group: it keeps its records for one of CloudWatch Logs' periods. */
+function checkLedger(fail: Fail, ledger: EnvironmentConfig["ledger"]): void {
+  const days = ledger?.retentionDays;
+  if (days !== undefined && !LOG_RETENTION_DAYS.includes(days)) {
+    fail(
+      "ledger.retentionDays",
+      `${JSON.stringify(days)} is not a retention CloudWatch Logs accepts: use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
   }
 }
 

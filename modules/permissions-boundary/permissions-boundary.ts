@@ -1,6 +1,6 @@
-import { RUN_RECORD_SOURCE } from "../../contract/run-record";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
+import { RUN_RECORD_SOURCE } from "../../contract/run-record";
 import { ECR_PULL_ACTIONS } from "../ecr-repository/ecr-repository";
 import { chatReadStatements } from "../failure-notification/failure-topic";
 import { IamScope } from "../iam-role/iam-scope";

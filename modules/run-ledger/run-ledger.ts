@@ -65,6 +65,9 @@ export interface RunLedgerProps {
 
 const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
 
+/** Who writes what an EventBridge rule sends to CloudWatch Logs (EventBridge's own docs). */
+const LEDGER_WRITERS = ["events.amazonaws.com", "delivery.logs.amazonaws.com"];
+
 /**
  * An environment's run ledger: every start and stop of every job's task, whoever started it (a
  * rule, a Scheduler schedule, a workflow, the runner, a person), as one structured record
@@ -127,9 +130,17 @@ export class RunLedger extends Construct {
       policyDocument: renderResourcePolicy({
         statements: [
           {
+            // AWS's own sample had to leave this one unconditioned: the rule's ARN is checked
+            // when EventBridge writes, not when it makes the stream (aws-samples/serverless-patterns#618).
+            sid: "LetEventBridgeMakeTheLedgersStreams",
+            principal: { service: LEDGER_WRITERS },
+            actions: ["logs:CreateLogStream"],
+            resources: [`${this.logGroupArn}:*`],
+          },
+          {
             sid: "LetTheLedgerRuleWriteRecords",
-            principal: { service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
-            actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            principal: { service: LEDGER_WRITERS },
+            actions: ["logs:PutLogEvents"],
             resources: [`${this.logGroupArn}:*`],
             conditions: { ArnEquals: { "aws:SourceArn": this.ledgerRule.arn } },
           },

@@ -22,11 +22,16 @@ import { BatchJob } from "../../modules/batch-job/batch-job";
 import { stateNames } from "../../modules/job-workflow/state-names";
 import { ValidationError } from "../../modules/validation/construct-validation";
 import { statementsOf } from "../synth";
-import { jobNoticeRule, noticeFilterOf, publishedTopics } from "./failure-notices";
+import {
+  failureRuleNames,
+  jobNoticeRule,
+  noticeFilterOf,
+  publishedTopics,
+  runLedgerRuleNames,
+} from "./failure-notices";
 import {
   FoundResource,
   SynthesizedEnvironment,
-  TerraformJson,
   allStates,
   dataSources,
   eventTarget,
@@ -395,9 +400,19 @@ describe("EnvironmentStack", () => {
       ]);
     });
 
-    it("makes one rule and one target per job", () => {
-      expect(resources(env.tf, "aws_cloudwatch_event_rule")).toHaveLength(3);
-      expect(resources(env.tf, "aws_cloudwatch_event_target")).toHaveLength(3);
+    it("makes one rule and one target per job, beside the run ledger's two", () => {
+      expect(
+        resources(env.tf, "aws_cloudwatch_event_rule")
+          .map((rule) => rule.name)
+          .sort(),
+      ).toEqual(
+        ["importer", "nightly-report", "weekly-report", ...runLedgerRuleNames("dev")].sort(),
+      );
+      expect(
+        resources(env.tf, "aws_cloudwatch_event_target")
+          .map((target) => target.target_id)
+          .sort(),
+      ).toEqual(["importer", "nightly-report", "run-ledger", "run-recorder", "weekly-report"]);
       for (const name of ["nightly-report", "weekly-report"]) {
         expect(env.synth).toHaveResourceWithProperties(CloudwatchEventRule, {
           name,
@@ -449,7 +464,7 @@ describe("EnvironmentStack", () => {
       expect(dataSources(env.tf, "aws_region")).toEqual([]);
     });
 
-    it("outputs each job's task definition ARN, and its log group when it has one", () => {
+    it("outputs each job's task definition ARN, its log group when it has one, and the run ledger", () => {
       const definitions = env.tf.resource?.aws_ecs_task_definition ?? {};
       const taskDefinitionId = (family: string) =>
         Object.keys(definitions).find((id) => definitions[id].family === family);
@@ -478,6 +493,10 @@ describe("EnvironmentStack", () => {
           value: "arn:aws:ecs:eu-west-1:123456789012:task-definition/importer:7",
           description: "Task definition (with revision) of job importer",
         },
+        "run-ledger-log-group": {
+          value: `\${aws_cloudwatch_log_group.${logGroupId("/aws/events/dev-batch-runs")}.name}`,
+          description: "Log group of the run ledger: every start and stop of every job's task",
+        },
         "runner-policy-arn": {
           value: "${aws_iam_policy.RunnerPolicy.arn}",
           description:
@@ -505,11 +524,6 @@ describe("EnvironmentStack", () => {
       jobName: "adhoc-export",
       task: { container: { image: "alpine:3.20", command: ["/bin/date"] } },
     };
-    /** Names of the rules on failed runs, which a job's failure notification makes. */
-    const failureRuleNames = (tf: TerraformJson) =>
-      resources(tf, "aws_cloudwatch_event_rule")
-        .filter((rule) => rule.event_pattern !== undefined)
-        .map((rule) => rule.name);
 
     describe("with notifications", () => {
       let env: SynthesizedEnvironment;
@@ -577,6 +591,7 @@ describe("EnvironmentStack", () => {
         ).toEqual([
           "dev-batch-failures-notices-failed",
           "dev-batch-failures-notices-filter-failed",
+          "dev-batch-runs-recorder-failed",
           "nightly-report-runs-not-started",
           "nightly-report-start-failed",
         ]);
@@ -586,7 +601,16 @@ describe("EnvironmentStack", () => {
         const { filter, sender } = noticeFilterOf(env.tf, "dev-batch-failures");
         expect(filter.block.type).toBe("EXPRESS");
         expect(sender.block.type).toBe("STANDARD");
-        expect(resources(env.tf, "aws_sfn_state_machine")).toHaveLength(2);
+        // One filter and one sender for all the jobs; the third is the run ledger's recorder.
+        expect(
+          resources(env.tf, "aws_sfn_state_machine")
+            .map((machine) => machine.name)
+            .sort(),
+        ).toEqual([
+          "dev-batch-failures-notices",
+          "dev-batch-failures-notices-filter",
+          "dev-batch-runs-recorder",
+        ]);
         expect(publishedTopics(sender.block.definition)).toEqual({
           "Notify people": ref("aws_sns_topic", topic.id, "arn"),
         });
@@ -609,7 +633,7 @@ describe("EnvironmentStack", () => {
         expect(resourceTypesOf(env.tf, "quiet-report")).not.toContain(
           "aws_cloudwatch_metric_alarm",
         );
-        expect(failureRuleNames(env.tf)).not.toContain("quiet-report-failed");
+        expect(failureRuleNames(env.tf, "dev")).not.toContain("quiet-report-failed");
       });
 
       it("does not notify of a job without a schedule: a workflow or the runner starts it", () => {
@@ -617,7 +641,7 @@ describe("EnvironmentStack", () => {
           undefined,
         );
         expect(resourceTypesOf(env.tf, "adhoc-export")).not.toContain("aws_cloudwatch_event_rule");
-        expect(failureRuleNames(env.tf)).toEqual(["nightly-report-failed"]);
+        expect(failureRuleNames(env.tf, "dev")).toEqual(["nightly-report-failed"]);
       });
     });
 
@@ -633,8 +657,12 @@ describe("EnvironmentStack", () => {
 
       it("makes no topic, key, subscription, alarm, notice filter, failure rule or output", () => {
         expect(env.stack.failureTopic).toBeUndefined();
-        // The workflow's own state machine only.
-        expect(resources(env.tf, "aws_sfn_state_machine").map((m) => m.name)).toEqual(["nightly"]);
+        // The workflow's own state machine and the run ledger's recorder only.
+        expect(
+          resources(env.tf, "aws_sfn_state_machine")
+            .map((m) => m.name)
+            .sort(),
+        ).toEqual(["dev-batch-runs-recorder", "nightly"]);
         for (const type of [
           "aws_sns_topic",
           "aws_sns_topic_policy",
@@ -646,7 +674,7 @@ describe("EnvironmentStack", () => {
         ]) {
           expect(resources(env.tf, type)).toEqual([]);
         }
-        expect(failureRuleNames(env.tf)).toEqual([]);
+        expect(failureRuleNames(env.tf, "dev")).toEqual([]);
         expect(env.stack.jobs.map((j) => j.failureNotification)).toEqual([
           undefined,
           undefined,
@@ -720,8 +748,12 @@ describe("EnvironmentStack", () => {
       );
 
       it("makes no failure rule or notice filter for the jobs it runs, and outputs the state machine", () => {
-        expect(failureRuleNames(env.tf)).toEqual([]);
-        expect(resources(env.tf, "aws_sfn_state_machine").map((m) => m.name)).toEqual(["nightly"]);
+        expect(failureRuleNames(env.tf, "dev")).toEqual([]);
+        expect(
+          resources(env.tf, "aws_sfn_state_machine")
+            .map((m) => m.name)
+            .sort(),
+        ).toEqual(["dev-batch-runs-recorder", "nightly"]);
         const stateMachine = resourceWhere(env.tf, "aws_sfn_state_machine", { name: "nightly" });
         expect(env.tf.output?.["nightly-state-machine-arn"]).toEqual({
           value: ref("aws_sfn_state_machine", stateMachine.id, "arn"),

@@ -133,6 +133,9 @@ describe("validateEnvironmentConfig", () => {
     ["no default tags", withFields({ defaultTags: undefined })],
     ["empty default tags", withFields({ defaultTags: {} })],
     ["no jobs", withFields({ jobs: [] })],
+    ["a run ledger with its defaults", withFields({ ledger: {} })],
+    ["a run ledger kept 731 days", withFields({ ledger: { retentionDays: 731 } })],
+    ["a run ledger kept 10 years", withFields({ ledger: { retentionDays: 3653 } })],
     ["a 32-character name", withFields({ name: `e${"a".repeat(31)}` })],
   ])("accepts %s", (_description, patch) => {
     expect(() => validateEnvironmentConfig(patch(valid))).not.toThrow();
@@ -433,6 +436,23 @@ describe("validateEnvironmentConfig", () => {
       "a default tag with a 257-character value",
       withFields({ defaultTags: { Owner: "v".repeat(257) } }),
       /^environment 'dev': defaultTags: the value of tag 'Owner' must be a string of at most 256 characters$/,
+    ],
+
+    // ledger
+    [
+      "a run ledger kept 100 days, which CloudWatch Logs does not offer",
+      withFields({ ledger: { retentionDays: 100 } }),
+      /^environment 'dev': ledger\.retentionDays: 100 is not a retention CloudWatch Logs accepts: use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653$/,
+    ],
+    [
+      "a run ledger kept 0 days (never expiring is not a period)",
+      withFields({ ledger: { retentionDays: 0 } }),
+      /^environment 'dev': ledger\.retentionDays: 0 is not a retention/,
+    ],
+    [
+      "a run ledger kept a year given as text",
+      withFields({ ledger: { retentionDays: "365" } }),
+      /^environment 'dev': ledger\.retentionDays: "365" is not a retention/,
     ],
 
     // jobs

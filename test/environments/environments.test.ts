@@ -11,7 +11,6 @@ import * as os from "os";
 import * as path from "path";
 import { environments } from "../../environments";
 import { dev } from "../../environments/dev";
-import { EnvironmentConfig } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
 import { stg } from "../../environments/stg";
 import {
@@ -26,7 +25,13 @@ import {
   stateNames,
 } from "../../modules/job-workflow/state-names";
 import { statementsOf } from "../synth";
-import { jobNoticeRule, localBehind, noticeFilterOf, publishedTopics } from "./failure-notices";
+import {
+  failureRuleNames,
+  jobNoticeRule,
+  localBehind,
+  noticeFilterOf,
+  publishedTopics,
+} from "./failure-notices";
 import {
   Asl,
   Block,
@@ -47,7 +52,7 @@ import {
   resourcesOfConstruct,
   resourcesWhere,
   stateMachineDefinition,
-  synthEnvironment,
+  synthOnce,
   synthRelease,
 } from "./synth-environment";
 
@@ -67,17 +72,6 @@ function keyIdOfAlias(tf: TerraformJson, alias: string): string {
 /** The EventBridge rule of a schedule, when it runs on a rule (not on EventBridge Scheduler). */
 function ruleOf(schedule: Schedule | undefined): ScheduleOptions | undefined {
   return schedule === undefined ? undefined : scheduleChoiceOf(schedule).rule;
-}
-
-/** Each environment is synthesized once for the whole file. */
-const synthesized = new Map<string, SynthesizedEnvironment>();
-function synthOnce(config: EnvironmentConfig): SynthesizedEnvironment {
-  let env = synthesized.get(config.name);
-  if (!env) {
-    env = synthEnvironment(config);
-    synthesized.set(config.name, env);
-  }
-  return env;
 }
 
 describe("the environments list", () => {
@@ -180,7 +174,7 @@ describe.each(environments.map((config) => [config.name, config] as const))(
       }
     });
 
-    it("has a task definition, a log group and outputs per job, and per workflow its outputs", () => {
+    it("has a task definition, a log group and outputs per job, per workflow its outputs, and its run ledger's", () => {
       const workflows = config.workflows ?? [];
       expect(Object.keys(env.tf.output ?? {}).sort()).toEqual(
         [
@@ -190,7 +184,7 @@ describe.each(environments.map((config) => [config.name, config] as const))(
           ]),
           ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
           ...(config.notifications ? ["failure-topic-arn"] : []),
-          ...(config.jobs.length > 0 ? ["runner-policy-arn"] : []),
+          ...(config.jobs.length > 0 ? ["runner-policy-arn", "run-ledger-log-group"] : []),
         ].sort(),
       );
       for (const job of config.jobs.filter((j) => !j.existingTaskDefinition)) {
@@ -244,13 +238,10 @@ describe.each(environments.map((config) => [config.name, config] as const))(
     });
 
     it("reports the failures of its scheduled jobs when it has notifications", () => {
-      const failureRules = resources(env.tf, "aws_cloudwatch_event_rule").filter(
-        (rule) => rule.event_pattern !== undefined,
-      );
       const notified = config.notifications
         ? config.jobs.filter((j) => j.schedule !== undefined && j.notifyOnFailure !== false)
         : [];
-      expect(failureRules.map((rule) => rule.name).sort()).toEqual(
+      expect(failureRuleNames(env.tf, name).sort()).toEqual(
         notified.map((j) => `${j.jobName}-failed`).sort(),
       );
       const topic = `${name}-batch-failures`;
@@ -657,7 +648,7 @@ describe("dev", () => {
     );
   });
 
-  it("outputs the jobs' task definitions and log groups, the state machine, the topic and the runner policy", () => {
+  it("outputs the jobs' task definitions and log groups, the state machine, the topic, the runner policy and the run ledger", () => {
     const id = (type: string, match: Block) => resourceWhere(env.tf, type, match).id;
     const taskDefinition = (family: string) =>
       ref("aws_ecs_task_definition", id("aws_ecs_task_definition", { family }), "arn");
@@ -699,6 +690,10 @@ describe("dev", () => {
       "runner-policy-arn": {
         value: ref("aws_iam_policy", "RunnerPolicy", "arn"),
         description: "IAM policy for whoever runs ecs-batch: attach it to the job scheduler's role",
+      },
+      "run-ledger-log-group": {
+        value: logGroup("/aws/events/dev-batch-runs"),
+        description: "Log group of the run ledger: every start and stop of every job's task",
       },
     });
   });
@@ -758,14 +753,17 @@ describe("stg", () => {
       resourceWhere(env.tf, "aws_cloudwatch_log_group", { name: "/ecs-scheduled-tasks/example" })
         .block,
     ).toEqual({ name: "/ecs-scheduled-tasks/example", retention_in_days: 365 });
-    // Besides the job's, only the notice filter's and its sender's logs.
+    // Besides the job's, only the notice filter's and its sender's logs, and the run ledger's
+    // and its recorder's.
     expect(
       resources(env.tf, "aws_cloudwatch_log_group")
         .map((group) => group.name)
         .sort(),
     ).toEqual([
+      "/aws/events/stg-batch-runs",
       "/aws/vendedlogs/states/stg-batch-failures-notices",
       "/aws/vendedlogs/states/stg-batch-failures-notices-filter",
+      "/aws/vendedlogs/states/stg-batch-runs-recorder",
       "/ecs-scheduled-tasks/example",
     ]);
     expect(eventTarget(env.tf, "example-batch")).toMatchObject({
@@ -812,6 +810,7 @@ describe("stg", () => {
       "example-batch-start-failed",
       "stg-batch-failures-notices-failed",
       "stg-batch-failures-notices-filter-failed",
+      "stg-batch-runs-recorder-failed",
     ]);
     expect(env.tf.output?.["failure-topic-arn"]).toEqual({
       value: topicArn,
@@ -870,7 +869,7 @@ describe("prod", () => {
     });
   });
 
-  it("keeps the logs of its jobs, and of its notice filter, for a year", () => {
+  it("keeps the logs of its jobs, of its notice filter and of its run ledger, for a year", () => {
     for (const name of ["/ecs-scheduled-tasks/example", "/ecs-scheduled-tasks/sales-report"]) {
       expect(resourceWhere(env.tf, "aws_cloudwatch_log_group", { name }).block).toEqual({
         name,
@@ -879,12 +878,16 @@ describe("prod", () => {
     }
     const logGroups = resources(env.tf, "aws_cloudwatch_log_group");
     expect(logGroups.map((group) => group.name).sort()).toEqual([
+      "/aws/events/prod-batch-runs",
       "/aws/vendedlogs/states/prod-batch-failures-notices",
       "/aws/vendedlogs/states/prod-batch-failures-notices-filter",
+      "/aws/vendedlogs/states/prod-batch-runs-recorder",
       "/ecs-scheduled-tasks/example",
       "/ecs-scheduled-tasks/sales-report",
     ]);
-    expect(logGroups.map((group) => group.retention_in_days)).toEqual([365, 365, 365, 365]);
+    expect(logGroups.map((group) => group.retention_in_days)).toEqual([
+      365, 365, 365, 365, 365, 365,
+    ]);
   });
 
   describe("its failure notices", () => {
@@ -968,6 +971,7 @@ describe("prod", () => {
         "example-batch-start-failed",
         "prod-batch-failures-notices-failed",
         "prod-batch-failures-notices-filter-failed",
+        "prod-batch-runs-recorder-failed",
         "sales-report-runs-not-started",
       ]);
       for (const alarm of resources(env.tf, "aws_cloudwatch_metric_alarm")) {

@@ -6,6 +6,7 @@ import {
   parseTerraformJson,
   ref,
   resourceWhere,
+  resources,
   resourcesWhere,
 } from "./synth-environment";
 
@@ -15,6 +16,19 @@ import {
  * environment's failure topic (`<topic>-notices-filter`), which starts the sender
  * (`<topic>-notices`) that publishes to the topics.
  */
+
+/** The rules of an environment's run ledger, which read task events too (run-ledger.test.ts). */
+export function runLedgerRuleNames(environment: string): string[] {
+  return [`${environment}-batch-runs`, `${environment}-batch-task-changes`];
+}
+
+/** Names of the rules on events, the run ledger's aside: the jobs' failure rules `<job>-failed`. */
+export function failureRuleNames(tf: TerraformJson, environment: string): string[] {
+  const ledger = runLedgerRuleNames(environment);
+  return resources(tf, "aws_cloudwatch_event_rule")
+    .filter((rule) => rule.event_pattern !== undefined && !ledger.includes(rule.name as string))
+    .map((rule) => rule.name as string);
+}
 
 /** A job's failure rule, its one target, and the job as the target's input template describes it. */
 export interface JobNoticeRule {

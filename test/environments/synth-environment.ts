@@ -36,6 +36,19 @@ export function synthEnvironment(
   return { stack, synth, tf: JSON.parse(synth) as TerraformJson };
 }
 
+/** The stacks synthOnce made, by environment name. */
+const synthesizedOnce = new Map<string, SynthesizedEnvironment>();
+
+/** The EnvironmentStack of `config`, synthesized once per test file: its tests only read it. */
+export function synthOnce(config: EnvironmentConfig): SynthesizedEnvironment {
+  let env = synthesizedOnce.get(config.name);
+  if (!env) {
+    env = synthEnvironment(config);
+    synthesizedOnce.set(config.name, env);
+  }
+  return env;
+}
+
 /** A synthesized release stack of an environment. */
 export interface SynthesizedRelease {
   readonly stack: ReleaseStack;
