@@ -497,6 +497,10 @@ describe("EnvironmentStack", () => {
           value: `\${aws_cloudwatch_log_group.${logGroupId("/aws/events/dev-batch-runs")}.name}`,
           description: "Log group of the run ledger: every start and stop of every job's task",
         },
+        "dashboard-name": {
+          value: "${aws_cloudwatch_dashboard.Dashboard_9E4231ED.dashboard_name}",
+          description: "CloudWatch dashboard of the jobs' runs, failures, durations and alarms",
+        },
         "runner-policy-arn": {
           value: "${aws_iam_policy.RunnerPolicy.arn}",
           description:

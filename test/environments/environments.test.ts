@@ -184,7 +184,9 @@ describe.each(environments.map((config) => [config.name, config] as const))(
           ]),
           ...workflows.map((w) => `${w.workflowName}-state-machine-arn`),
           ...(config.notifications ? ["failure-topic-arn"] : []),
-          ...(config.jobs.length > 0 ? ["runner-policy-arn", "run-ledger-log-group"] : []),
+          ...(config.jobs.length > 0
+            ? ["runner-policy-arn", "run-ledger-log-group", "dashboard-name"]
+            : []),
         ].sort(),
       );
       for (const job of config.jobs.filter((j) => !j.existingTaskDefinition)) {
@@ -694,6 +696,10 @@ describe("dev", () => {
       "run-ledger-log-group": {
         value: logGroup("/aws/events/dev-batch-runs"),
         description: "Log group of the run ledger: every start and stop of every job's task",
+      },
+      "dashboard-name": {
+        value: ref("aws_cloudwatch_dashboard", "Dashboard_9E4231ED", "dashboard_name"),
+        description: "CloudWatch dashboard of the jobs' runs, failures, durations and alarms",
       },
     });
   });

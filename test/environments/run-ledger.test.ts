@@ -271,9 +271,14 @@ describe.each(LEDGERS.map(([config, ...rest]) => [config.name, config, ...rest] 
       expect(target).toMatchObject({ target_id: "run-ledger", arn: logGroupArn });
       // CloudWatch Logs takes a rule's events through its resource policy, not through a role.
       expect(target).not.toHaveProperty("role_arn");
+      // EventBridge makes its streams there, and writes records for the ledger's rule only.
       expect(statementsOf(ledger.resourcePolicy.block.policy_document)).toEqual([
         expect.objectContaining({
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Action: ["logs:CreateLogStream"],
+          Resource: [`${logGroupArn}:*`],
+        }),
+        expect.objectContaining({
+          Action: ["logs:PutLogEvents"],
           Resource: [`${logGroupArn}:*`],
           Condition: {
             ArnEquals: {
@@ -282,6 +287,9 @@ describe.each(LEDGERS.map(([config, ...rest]) => [config.name, config, ...rest] 
           },
         }),
       ]);
+      expect(statementsOf(ledger.resourcePolicy.block.policy_document)[0]).not.toHaveProperty(
+        "Condition",
+      );
     });
 
     it(`knows every job of ${name} by family (${jobNames.join(", ")}): its container, and where it logs`, () => {
@@ -470,7 +478,7 @@ describe("the run ledger's settings", () => {
     ).toEqual([ref("aws_sns_topic", topic.id, "arn")]);
   });
 
-  it("knows a job's own container and stream prefix, and no log group of a job with a log router", async () => {
+  it("knows a job's own container and stream prefix, no log group of a job with a log router, and no job of a task definition made elsewhere", async () => {
     const named: JobConfig = {
       jobName: "weekly-report",
       task: {
@@ -513,9 +521,8 @@ describe("the run ledger's settings", () => {
     });
     // Its output is at the router's destination: its log group holds only the router's own log.
     expect(jobs.export).toEqual({ container: "export" });
-    // Its task definition is made elsewhere: where it logs is not known here.
-    expect(jobs.importer).toBeDefined();
-    expect(jobs.importer).not.toHaveProperty("logGroupName");
+    // Its task definition is made elsewhere: its container, which decides a run, is not known.
+    expect(jobs).not.toHaveProperty("importer");
 
     // A record names the stream of the job's own container, under the job's stream prefix.
     const config = { ...base, jobs: [...base.jobs, named, routed, existing] };

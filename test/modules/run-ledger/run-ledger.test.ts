@@ -95,17 +95,24 @@ describe("RunLedger", () => {
   it("lets EventBridge write to the log group for the ledger's rule only", () => {
     const policy = resourceAt(json, "aws_cloudwatch_log_resource_policy", "ledger/ResourcePolicy");
     expect(policy.policy_name).toBe("dev-batch-runs");
+    const arnOfLogGroup = expect.stringMatching(
+      /^\$\{aws_cloudwatch_log_group\.ledger_LogGroup_[0-9A-F]{8}\.arn\}:\*$/,
+    );
+    const writers = { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] };
     expect(statementsOf(policy.policy_document as string)).toEqual([
+      {
+        Sid: "LetEventBridgeMakeTheLedgersStreams",
+        Effect: "Allow",
+        Principal: writers,
+        Action: ["logs:CreateLogStream"],
+        Resource: [arnOfLogGroup],
+      },
       {
         Sid: "LetTheLedgerRuleWriteRecords",
         Effect: "Allow",
-        Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [
-          expect.stringMatching(
-            /^\$\{aws_cloudwatch_log_group\.ledger_LogGroup_[0-9A-F]{8}\.arn\}:\*$/,
-          ),
-        ],
+        Principal: writers,
+        Action: ["logs:PutLogEvents"],
+        Resource: [arnOfLogGroup],
         Condition: {
           ArnEquals: {
             "aws:SourceArn": expect.stringMatching(
