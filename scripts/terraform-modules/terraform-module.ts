@@ -81,6 +81,13 @@ export class ModuleInputs {
     return this.variable(name).booleanValue as unknown as boolean;
   }
 
+  /** The variable as an HCL reference (`var.<name>`), for an expression written out in HCL where
+   * cdktf has no form for it (a `for` expression with a filter, in a local). */
+  reference(name: string): string {
+    this.variable(name);
+    return `var.${name}`; // declareVariable names each variable after its own name
+  }
+
   /** Names of the variables that were never read. */
   unread(): string[] {
     return [...this.variables.keys()].filter((name) => !this.read.has(name));
