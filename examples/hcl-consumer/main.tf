@@ -100,6 +100,8 @@ module "nightly_report" {
   safe_to_rerun           = true
   log_retention_days      = 365
   runner_parameter_prefix = "/ecs-batch/${var.environment}"
+  # Named in the runner parameter: ecs-batch history and ecs-batch logs read the job's runs there.
+  ledger_log_group_name = module.run_ledger.log_group_name
 }
 
 module "nightly_report_failures" {

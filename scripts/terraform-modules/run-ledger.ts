@@ -42,7 +42,8 @@ export const runLedgerModule: TerraformModule = {
   notOffered: [
     "A KMS key for the ledger's log group: CloudWatch Logs' own encryption. Use the cdktf `RunLedger` with `kmsKeyArn`.",
     "A permissions boundary on the recorder's and EventBridge's roles, or a name prefix for them: use the cdktf `RunLedger` under an `IamScope`.",
-    "The dashboard and `ecs-batch history`/`ecs-batch logs` defaults from the job's runner parameter: the scheduled-job module's parameter names no ledger; give the ledger's log group to the commands.",
+    "The dashboard of the environment's runs: the cdktf environments make one from the ledger; this module makes none.",
+    "Access to the ledger for `ecs-batch history` and `ecs-batch logs`: they find it through each job's runner parameter (pass log_group_name to ledger_log_group_name of the scheduled-job module), and whoever runs them needs logs:StartQuery and logs:GetQueryResults on log_group_arn, and logs:StopQuery (on `*`: it has no resource-level permissions), in a policy of the estate's own.",
     "Checks at plan time that a job of jobs exists or runs in one of cluster_arns: a job that is not listed is not recorded, a listed job that never runs records nothing.",
     "Tags: set them with the provider's `default_tags`.",
   ],

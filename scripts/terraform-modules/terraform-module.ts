@@ -76,6 +76,13 @@ export class ModuleInputs {
     return Token.asStringMap(this.variable(name).value);
   }
 
+  /** A string reference that may be null: constructs take it where they take a string, and JSON
+   * text (jsonText) writes it as `${jsonencode(...)}`, so a null is written as null where a
+   * string template (`"${var.x}"`) would fail on it. */
+  nullableString(name: string): string {
+    return this.variable(name).value as string;
+  }
+
   /** A boolean reference: constructs take it where they take a boolean, and leave it to Terraform. */
   bool(name: string): boolean {
     return this.variable(name).booleanValue as unknown as boolean;

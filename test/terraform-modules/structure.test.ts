@@ -224,6 +224,10 @@ describe("the scheduled-job module", () => {
     );
     const [parameter] = Object.values(json.resource.aws_ssm_parameter);
     expect(parameter.value).toContain('"safeToRerun":${jsonencode(var.safe_to_rerun)}');
+    // A string that may be null: a template ("${var.x}") would fail on null, jsonencode writes it.
+    expect(parameter.value).toContain(
+      '"ledgerLogGroupName":${jsonencode(var.ledger_log_group_name)}',
+    );
     expect(parameter.value).toContain(
       '"assignPublicIp":"${var.assign_public_ip ? "ENABLED" : "DISABLED"}"',
     );

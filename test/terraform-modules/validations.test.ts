@@ -262,6 +262,31 @@ describe("the scheduled-job module's other validations", () => {
   });
 });
 
+describe("the scheduled-job module's ledger_log_group_name validation", () => {
+  const [validation] = moduleJson("scheduled-job").variable.ledger_log_group_name.validation!;
+
+  it("takes no ledger, or a log group's name as the run-ledger module outputs it", () => {
+    expect(validation.condition).toMatch(
+      /^\$\{var\.ledger_log_group_name == null \? true : can\(regex\(/,
+    );
+    const pattern = regexIn(validation.condition);
+    const examples = [
+      "/aws/events/prod-batch-runs",
+      "l".repeat(512),
+      "l".repeat(513),
+      "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/events/prod-batch-runs",
+      "/aws/events/prod batch runs",
+      "",
+    ];
+    for (const name of examples) {
+      expect({ name, module: pattern.test(name) }).toEqual({
+        name,
+        module: accepts(() => validateLogGroupName(name)),
+      });
+    }
+  });
+});
+
 describe("the scheduled-job module's platform_version validation", () => {
   it("is the PLATFORM_VERSION pattern that validateJobRun checks", () => {
     expect(regexValidation("scheduled-job", "platform_version").source).toBe(
