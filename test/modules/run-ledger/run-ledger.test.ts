@@ -22,6 +22,14 @@ const PROPS: RunLedgerOfJobsProps = {
   ],
 };
 
+/** A stopped task of the job `routed`, whose output is not in a log group (PROPS). */
+const ROUTED_RUN = taskStateChangeEvent({
+  clusterArn: CLUSTER,
+  family: "routed",
+  taskSeed: "routed",
+  containers: [{ name: "routed", exitCode: 0 }],
+});
+
 function ledgerJson(props: Partial<RunLedgerOfJobsProps> = {}) {
   return synthesize((scope) => {
     new RunLedger(scope, "ledger", { ...PROPS, ...props });
@@ -262,14 +270,8 @@ describe("RunLedger with a job table known only at apply time", () => {
     for (const event of [corpus.sidecarFirstJobExit1.event, corpus.otherFamilyExit1.event]) {
       expect((await record(event, written)).records).toEqual((await record(event)).records);
     }
-    const routed = taskStateChangeEvent({
-      clusterArn: CLUSTER,
-      family: "routed",
-      taskSeed: "routed",
-      containers: [{ name: "routed", exitCode: 0 }],
-    });
-    const { records } = await record(routed, written);
-    expect(records).toEqual((await record(routed)).records);
+    const { records } = await record(ROUTED_RUN, written);
+    expect(records).toEqual((await record(ROUTED_RUN)).records);
     expect(records[0]).not.toHaveProperty("logStreamName");
   });
 
@@ -380,13 +382,7 @@ describe("the recorder", () => {
   });
 
   it("names no log stream for a job whose output is elsewhere", async () => {
-    const event = taskStateChangeEvent({
-      clusterArn: CLUSTER,
-      family: "routed",
-      taskSeed: "routed",
-      containers: [{ name: "routed", exitCode: 0 }],
-    });
-    const { records } = await record(event, definition);
+    const { records } = await record(ROUTED_RUN, definition);
     expect(records[0]).not.toHaveProperty("logGroupName");
     expect(records[0]).not.toHaveProperty("logStreamName");
   });
