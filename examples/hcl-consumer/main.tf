@@ -100,6 +100,8 @@ module "nightly_report" {
   safe_to_rerun           = true
   log_retention_days      = 365
   runner_parameter_prefix = "/ecs-batch/${var.environment}"
+  # Named in the runner parameter: ecs-batch history and ecs-batch logs read the job's runs there.
+  ledger_log_group_name = module.run_ledger.log_group_name
 }
 
 module "nightly_report_failures" {
@@ -119,6 +121,24 @@ module "nightly_report_failures" {
   topic_arn              = module.batch_failures.topic_arn
 }
 
+module "run_ledger" {
+  source = "../../terraform-modules/run-ledger"
+
+  # Every start and stop of the environment's jobs, in /aws/events/<environment>-batch-runs.
+  environment  = var.environment
+  cluster_arns = [var.cluster_arn]
+  jobs = {
+    # By task definition family; the scheduled-job module names the container after it too.
+    (module.nightly_report.task_definition_family) = {
+      log_group_name = module.nightly_report.log_group_name
+    }
+  }
+  retention_days = 731 # two years
+
+  # Told when a start or stop could not be recorded.
+  alarm_topic_arns = [module.batch_failures.topic_arn]
+}
+
 output "nightly_report_runner_parameter" {
   description = "What to pass to ecs-batch run: the job's SSM parameter."
   value       = module.nightly_report.runner_parameter_name
@@ -132,4 +152,9 @@ output "nightly_report_log_group" {
 output "batch_failures_topic_arn" {
   description = "Topic of failure notices of the batch jobs."
   value       = module.batch_failures.topic_arn
+}
+
+output "run_ledger_log_group" {
+  description = "The run ledger: every start and stop of the batch jobs, one JSON record each."
+  value       = module.run_ledger.log_group_name
 }

@@ -17,6 +17,7 @@ import {
   stateMachineTracingStatement,
 } from "../iam-role/step-functions-statements";
 import { JobLogGroup } from "../job-log-group/job-log-group";
+import { jsonText } from "../json-text/json-text";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
 import { invalid, isUnresolved, validateField } from "../validation/construct-validation";
 import {
@@ -39,7 +40,7 @@ export interface LedgerJob {
   readonly logStreamPrefix?: string;
 }
 
-export interface RunLedgerProps {
+interface RunLedgerCommonProps {
   /** The environment: names the ledger's log group `/aws/events/<environment>-batch-runs`, its
    * rules, recorder and roles (`<environment>-batch-runs...`), and every record. Lower-case
    * letters, digits and '-'. */
@@ -47,8 +48,6 @@ export interface RunLedgerProps {
   /** The clusters the jobs run in: every start and stop of a task there is read, and recorded
    * when its family is one of the jobs'. */
   readonly clusterArns: readonly string[];
-  /** The jobs whose runs are recorded. */
-  readonly jobs: readonly LedgerJob[];
   /** The region of the stack's provider, when known at synth time.
    * @default looked up from the provider */
   readonly region?: string;
@@ -63,7 +62,27 @@ export interface RunLedgerProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
+/** A ledger of jobs known at synth time: the common case, checked here. */
+export interface RunLedgerOfJobsProps extends RunLedgerCommonProps {
+  /** The jobs whose runs are recorded. */
+  readonly jobs: readonly LedgerJob[];
+  readonly jobTable?: never;
+}
+
+/** A ledger of jobs known only at apply time, such as a Terraform variable of a plain module. */
+export interface RunLedgerOfJobTableProps extends RunLedgerCommonProps {
+  /** The recorder's job table, as a Terraform value (a token): the jobs by task definition
+   * family, each a {@link LedgerJobEntry} with no key for a value it lacks (no null). Terraform
+   * writes it into the recorder's definition; nothing in it is checked here. */
+  readonly jobTable: Readonly<Record<string, LedgerJobEntry>>;
+  readonly jobs?: never;
+}
+
+/** A run ledger: exactly one of `jobs` (known at synth time) and `jobTable` (at apply time). */
+export type RunLedgerProps = RunLedgerOfJobsProps | RunLedgerOfJobTableProps;
+
+/** The environment names a ledger takes: 1-32 lower-case letters, digits and '-'. */
+export const RUN_LEDGER_ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Who writes what an EventBridge rule sends to CloudWatch Logs (EventBridge's own docs). */
 const LEDGER_WRITERS = ["events.amazonaws.com", "delivery.logs.amazonaws.com"];
@@ -192,7 +211,10 @@ export class RunLedger extends Construct {
       name: recorderName,
       type: "EXPRESS",
       roleArn: this.recorderRole.roleArn,
-      definition: recorderDefinition(props.environment, jobTable(props.jobs)),
+      definition: recorderDefinition(
+        props.environment,
+        props.jobs !== undefined ? jobTable(props.jobs) : props.jobTable,
+      ),
       loggingConfiguration: {
         logDestination: `${recorderLogs.logGroupArn}:*`,
         level: "ERROR",
@@ -207,10 +229,11 @@ export class RunLedger extends Construct {
     this.taskRule = new CloudwatchEventRule(this, "TaskRule", {
       name: `${props.environment}-batch-task-changes`,
       description: `Starts and stops of tasks in environment ${props.environment}'s clusters, for its run ledger`,
-      eventPattern: JSON.stringify({
+      // JSON text: clusters known only at apply time (a Terraform list) are written by Terraform.
+      eventPattern: jsonText({
         source: ["aws.ecs"],
         "detail-type": ["ECS Task State Change"],
-        detail: { clusterArn: [...props.clusterArns], lastStatus: ["RUNNING", "STOPPED"] },
+        detail: { clusterArn: props.clusterArns, lastStatus: ["RUNNING", "STOPPED"] },
       }),
       tags,
     });
@@ -263,7 +286,7 @@ export class RunLedger extends Construct {
 
   private validateProps(props: RunLedgerProps): void {
     validateField(this, "environment", props.environment, (environment) => {
-      if (!ENVIRONMENT.test(environment)) {
+      if (!RUN_LEDGER_ENVIRONMENT.test(environment)) {
         throw new Error(
           `'${environment}' must be 1-32 lower-case letters, digits and '-', starting with a letter`,
         );
@@ -278,7 +301,11 @@ export class RunLedger extends Construct {
     if (!isUnresolved(props.clusterArns) && props.clusterArns.length === 0) {
       invalid(this, "clusterArns", "it is empty: name the clusters the jobs run in");
     }
-    if (!isUnresolved(props.jobs)) {
+    if (props.jobs === undefined) {
+      if (!isUnresolved(props.jobTable)) {
+        invalid(this, "jobTable", "it is known at synth time: give it as jobs, which are checked");
+      }
+    } else if (!isUnresolved(props.jobs)) {
       const names = props.jobs.map((job) => job.name);
       const twice = names.find((n, i) => !isUnresolved(n) && names.indexOf(n) !== i);
       if (twice !== undefined) {

@@ -128,7 +128,9 @@ DATA_SOURCE_NAME_ARGUMENTS: dict[str, dict[str, str]] = {
 # Module variables that hold ARNs: the resource type whose ARN they hold. A variable whose name
 # ends in _arn or _arns and is not here cannot be given a value: add it.
 VARIABLE_ARN_TYPES: dict[str, str] = {
+    "alarm_topic_arns": "aws_sns_topic",
     "cluster_arn": "aws_ecs_cluster",
+    "cluster_arns": "aws_ecs_cluster",
     "ecr_repository_arns": "aws_ecr_repository",
     "log_kms_key_arn": "aws_kms_key",
     "notice_filter_arn": "aws_sfn_state_machine",
@@ -221,10 +223,7 @@ class TerraformValues:
 
     def _expression(self, source: str) -> Any:
         try:
-            parser = _Parser(source, self)
-            value = parser.expression()
-            parser.end()
-            return value
+            return _Parser(source, self).parse()({})
         except UnknownExpression as error:
             if f"${{{source}}}" in str(error):
                 raise
@@ -272,6 +271,8 @@ class TerraformValues:
             return False
         if declared_type in ("list(string)", "set(string)"):
             return [f"example-{name.replace('_', '-')}"]
+        if _OBJECT_MAP.fullmatch(declared_type):
+            return {f"example-{name.replace('_', '-')}": _example_object(name, declared_type)}
         raise UnknownExpression(f"var.{name} has type {declared_type} and no default")
 
     def _local(self, name: str) -> Any:
@@ -371,6 +372,19 @@ class TerraformValues:
 class _Interpolation:
     source: str
     value: Any
+
+
+_OBJECT_MAP = re.compile(r"map\(object\(\{(.*)\}\)\)")
+_STRING_ATTRIBUTE = re.compile(r'([a-z_][a-z0-9_]*)=(?:string|optional\(string(?:,"[^"]*")?\))')
+
+
+def _example_object(variable: str, declared_type: str) -> dict[str, str]:
+    """An object of a `map(object({...}))` type whose attributes are strings, each one set."""
+    attributes = _OBJECT_MAP.fullmatch(declared_type).group(1)  # type: ignore[union-attr]
+    found = list(_STRING_ATTRIBUTE.finditer(attributes))
+    if ",".join(match.group(0) for match in found) != attributes:
+        raise UnknownExpression(f"var.{variable} has type {declared_type}: not all strings")
+    return {match.group(1): f"example-{match.group(1).replace('_', '-')}" for match in found}
 
 
 def _stem(variable: str) -> str:
@@ -487,8 +501,16 @@ def _jsonencode(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if value is not None and value != "":
+            return value
+    raise UnknownExpression("coalesce() of no value that is set")
+
+
 # The functions the synthesized documents use; any other function is an unknown expression.
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "coalesce": _coalesce,
     "compact": _compact,
     "concat": _concat,
     "join": _join,
@@ -496,17 +518,26 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": _replace,
 }
 
+# A parsed expression: its value, given the symbols of the `for` expressions around it.
+_Node = Callable[[dict[str, Any]], Any]
+
+
+def _constant(value: Any) -> _Node:
+    return lambda symbols: value
+
 
 class _Parser:
-    """A recursive-descent parser for the part of Terraform's expression syntax cdktf writes:
-    literals, lists, references (a.b.c) and function calls. Operators, conditionals, `for`
-    expressions and splats are unknown expressions."""
+    """A recursive-descent parser for the part of Terraform's expression syntax cdktf and the
+    module generator write: literals, lists, objects `{ key = value }`, references (a.b.c),
+    function calls, `==` and `!=`, and object `for` expressions with an `if` filter
+    (`{ for k, v in X : K => V if C }`). Other operators, conditionals, list `for` expressions
+    and splats are unknown expressions."""
 
     _TOKEN = re.compile(
         r"""\s*(?:
         (?P<number>-?\d+(?:\.\d+)?)
         |(?P<name>[A-Za-z_][A-Za-z0-9_-]*)
-        |(?P<punctuation>[.,()\[\]])
+        |(?P<punctuation>=>|==|!=|[.,()\[\]{}=:])
         |(?P<quote>")
         )""",
         re.VERBOSE,
@@ -517,63 +548,146 @@ class _Parser:
         self._position = 0
         self._values = values
 
-    def end(self) -> None:
+    def parse(self) -> _Node:
+        """The whole source as one expression."""
+        node = self._expression()
         if self._source[self._position :].strip():
             raise UnknownExpression(f"cannot read {self._source[self._position :]!r}")
+        return node
 
-    def expression(self) -> Any:
+    def _expression(self) -> _Node:
+        left = self._operand()
+        operator = self._peek()
+        if operator not in ("==", "!="):
+            return left
+        self._next()
+        right = self._operand()
+        equal = operator == "=="
+        return lambda symbols: (left(symbols) == right(symbols)) == equal
+
+    def _operand(self) -> _Node:
         kind, token = self._next()
         if kind == "number":
-            return float(token) if "." in token else int(token)
+            return _constant(float(token) if "." in token else int(token))
         if kind == "quote":
             end = _string_end(self._source, self._position - 1)
-            literal = self._source[self._position : end]
+            template = _unescape(self._source[self._position : end])
             self._position = end + 1
-            return self._values._template(_unescape(literal))
+            return lambda symbols: self._values._template(template)
         if kind == "punctuation" and token == "[":
             return self._list()
+        if kind == "punctuation" and token == "{":
+            return self._for() if self._peek() == "for" else self._object()
         if kind == "name":
             if token in ("true", "false"):
-                return token == "true"
+                return _constant(token == "true")
             if token == "null":
-                return None
+                return _constant(None)
             if self._peek() == "(":
                 return self._call(token)
-            return self._values.reference(self._traversal(token))
+            return self._reference(self._traversal(token))
         raise UnknownExpression(f"unexpected {token!r}")
 
-    def _list(self) -> list[Any]:
-        items: list[Any] = []
+    def _list(self) -> _Node:
+        items: list[_Node] = []
         if self._peek() == "]":
             self._next()
-            return items
+            return _constant([])
         while True:
-            items.append(self.expression())
+            items.append(self._expression())
             _, token = self._next()
             if token == "]":
-                return items
+                break
             if token != ",":
                 raise UnknownExpression(f"expected , or ] but found {token!r}")
             if self._peek() == "]":
                 self._next()
-                return items
+                break
+        return lambda symbols: [item(symbols) for item in items]
 
-    def _call(self, function: str) -> Any:
+    def _object(self) -> _Node:
+        """`{ key = value, ... }`, after its `{`; keys are names."""
+        items: list[tuple[str, _Node]] = []
+        while self._peek() != "}":
+            kind, key = self._next()
+            if kind != "name":
+                raise UnknownExpression(f"object key {key!r}")
+            self._expect("=", ":")
+            items.append((key, self._expression()))
+            if self._peek() == ",":
+                self._next()
+        self._next()
+        return lambda symbols: {key: value(symbols) for key, value in items}
+
+    def _for(self) -> _Node:
+        """`{ for [k,] v in X : K => V [if C] }`, after its `{`."""
+        self._next()
+        names = [self._name()]
+        if self._peek() == ",":
+            self._next()
+            names.append(self._name())
+        if self._name() != "in":
+            raise UnknownExpression("for without in")
+        collection = self._expression()
+        self._expect(":")
+        key = self._expression()
+        self._expect("=>")
+        value = self._expression()
+        condition = _constant(True)
+        if self._peek() == "if":
+            self._next()
+            condition = self._expression()
+        self._expect("}")
+
+        def evaluate(symbols: dict[str, Any]) -> dict[str, Any]:
+            items = collection(symbols)
+            if isinstance(items, dict):
+                pairs = list(items.items())
+            elif isinstance(items, list):
+                pairs = list(enumerate(items))
+            else:
+                raise UnknownExpression("for over a value that is not a collection")
+            result: dict[str, Any] = {}
+            for item_key, item in pairs:
+                bound = {**symbols, names[-1]: item}
+                if len(names) == 2:
+                    bound[names[0]] = item_key
+                if condition(bound) is True:
+                    result[_as_text(key(bound), "for")] = value(bound)
+            return result
+
+        return evaluate
+
+    def _call(self, function: str) -> _Node:
         if function not in FUNCTIONS:
             raise UnknownExpression(f"function {function}() is not in FUNCTIONS")
         self._next()
-        arguments: list[Any] = []
+        arguments: list[_Node] = []
         if self._peek() == ")":
             self._next()
         else:
             while True:
-                arguments.append(self.expression())
+                arguments.append(self._expression())
                 _, token = self._next()
                 if token == ")":
                     break
                 if token != ",":
                     raise UnknownExpression(f"expected , or ) but found {token!r}")
-        return FUNCTIONS[function](*arguments)
+        return lambda symbols: FUNCTIONS[function](*(a(symbols) for a in arguments))
+
+    def _reference(self, names: list[str]) -> _Node:
+        def evaluate(symbols: dict[str, Any]) -> Any:
+            if names[0] not in symbols:
+                return self._values.reference(names)
+            value = symbols[names[0]]
+            for attribute in names[1:]:
+                if not isinstance(value, dict):
+                    raise UnknownExpression(f"attribute {attribute} of {names[0]}")
+                # An object's optional attribute that is not set is null.
+                value = value.get(attribute)
+            return value
+
+        return evaluate
 
     def _traversal(self, first: str) -> list[str]:
         names = [first]
@@ -586,6 +700,17 @@ class _Parser:
         if self._peek() == "[":
             raise UnknownExpression(f"index of {'.'.join(names)}")
         return names
+
+    def _name(self) -> str:
+        kind, token = self._next()
+        if kind != "name":
+            raise UnknownExpression(f"expected a name but found {token!r}")
+        return token
+
+    def _expect(self, *tokens: str) -> None:
+        _, token = self._next()
+        if token not in tokens:
+            raise UnknownExpression(f"expected {' or '.join(tokens)} but found {token!r}")
 
     def _peek(self) -> str | None:
         match = self._TOKEN.match(self._source, self._position)

@@ -67,11 +67,24 @@ class TerraformValuesTest(unittest.TestCase):
             "task_role_arn": {"type": "string", "default": None},
             "job_name": {"type": "string"},
             "mystery_arn": {"type": "string"},
+            # As the run-ledger module declares its jobs.
+            "jobs": {
+                "type": "map(object({ container = optional(string), log_group_name = "
+                'optional(string), log_stream_prefix = optional(string, "batch") }))'
+            },
         },
         "locals": {
             "Tasks": '${replace(aws_ecs_cluster.Cluster.arn, ":cluster/", ":task/")}/*',
             "Nested": "${local.Tasks}",
             "Loop": "${local.Loop}",
+            # The run-ledger module's job table, and the same over jobs that leave values unset.
+            "JobTable": "${{ for family, job in var.jobs : family => { for key, value in "
+            "{ container = coalesce(job.container, family), logGroupName = job.log_group_name } "
+            ": key => value if value != null } }}",
+            "Unset": '${{ for family, job in { a = { container = null, logs = "/a" }, '
+            'b = { container = "main", logs = null } } : family => { for key, value in '
+            "{ container = coalesce(job.container, family), logGroupName = job.logs } "
+            ": key => value if value != null } }}",
         },
         "data": {
             "aws_caller_identity": {"Account": {}},
@@ -148,6 +161,25 @@ class TerraformValuesTest(unittest.TestCase):
             "arn:aws:ecs:ap-northeast-1:123456789012:cluster/example-cluster",
         )
 
+    def test_for_expressions_build_objects_and_filter_out_null_values(self) -> None:
+        self.assertEqual(
+            json.loads(self.render("${jsonencode(local.JobTable)}")),
+            {
+                "example-jobs": {
+                    "container": "example-container",
+                    "logGroupName": "example-log-group-name",
+                }
+            },
+        )
+        self.assertEqual(
+            json.loads(self.render("${jsonencode(local.Unset)}")),
+            {"a": {"container": "a", "logGroupName": "/a"}, "b": {"container": "main"}},
+        )
+        self.assertEqual(self.render('${var.job_name == "example-job-name"}'), "true")
+        self.assertEqual(
+            self.render("${jsonencode({ set = var.task_role_arn != null })}"), '{"set":true}'
+        )
+
     def test_what_it_cannot_understand_fails_naming_the_expression(self) -> None:
         for template, named in {
             "${aws_glue_job.Unknown.arn}": "aws_glue_job",
@@ -159,6 +191,10 @@ class TerraformValuesTest(unittest.TestCase):
             "${aws_sqs_queue.Missing.arn}": "aws_sqs_queue.Missing",
             "%{ for x in var.list }x%{ endfor }": "%{",
             "${jsonencode(var.ecr_repository_arns)}${var.ecr_repository_arns}": "not a string",
+            "${[for arn in var.ecr_repository_arns : arn]}": "found 'arn'",
+            "${{ for k, v in var.job_name : k => v }}": "not a collection",
+            '${jsonencode({ "quoted" = 1 })}': "object key",
+            "${{ for k, v in var.jobs : k => v... }}": "splat",
         }.items():
             with self.subTest(template=template):
                 with self.assertRaises(UnknownExpression) as raised:

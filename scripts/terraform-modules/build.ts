@@ -2,6 +2,7 @@ import { failureNotificationModule } from "./failure-notification";
 import { jobFailureAlertsModule } from "./job-failure-alerts";
 import { terraformJsonText } from "./json-text";
 import { moduleReadme } from "./readme";
+import { runLedgerModule } from "./run-ledger";
 import { scheduledJobModule } from "./scheduled-job";
 import { synthesizeModule, TerraformModule } from "./terraform-module";
 
@@ -13,6 +14,7 @@ export const TERRAFORM_MODULES: readonly TerraformModule[] = [
   scheduledJobModule,
   failureNotificationModule,
   jobFailureAlertsModule,
+  runLedgerModule,
 ];
 
 /** The files of every module, by path relative to the repository root. */

@@ -5,7 +5,7 @@ import {
 import { runCommandOf } from "../../contract/job-run-spec";
 import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/batch-job/runner-parameter";
 import { TerraformModule } from "./terraform-module";
-import { matches } from "./validations";
+import { LOG_GROUP_NAME_PATTERN, matches, SNS_TOPIC_ARN_PATTERN } from "./validations";
 
 /** Rule names have at most 64 characters, and the failure rule is `<job>-failed`. */
 const JOB_NAME_MAX = 64 - "-failed".length;
@@ -57,7 +57,7 @@ export const jobFailureAlertsModule: TerraformModule = {
       validation: [
         matches(
           "log_group_name",
-          "^[.\\-_/#A-Za-z0-9]{1,512}$",
+          LOG_GROUP_NAME_PATTERN,
           "The log_group_name must have 1-512 letters, digits and '._-/#'.",
         ),
         {
@@ -152,7 +152,7 @@ export const jobFailureAlertsModule: TerraformModule = {
       validation: [
         matches(
           "topic_arn",
-          "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$",
+          SNS_TOPIC_ARN_PATTERN,
           "The topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME).",
         ),
       ],

@@ -13,6 +13,7 @@ import {
   FARGATE_CPU_VALUES,
   FARGATE_MEMORY_VALUES,
   hclString,
+  LOG_GROUP_NAME_PATTERN,
   LOG_RETENTION,
   matches,
   maxLength,
@@ -312,6 +313,22 @@ export const scheduledJobModule: TerraformModule = {
         ),
       ],
     },
+    {
+      name: "ledger_log_group_name",
+      type: "string",
+      description:
+        "The run ledger of the job's environment: log_group_name of the run-ledger module. The runner parameter names it, so that `ecs-batch history` and `ecs-batch logs` find the job's runs; null: it names no ledger.",
+      default: null,
+      validation: [
+        matches(
+          "ledger_log_group_name",
+          LOG_GROUP_NAME_PATTERN,
+          "The ledger_log_group_name must be a log group's name (1-512 letters, digits and '._-/#'), such as /aws/events/prod-batch-runs, not its ARN.",
+          true,
+        ),
+      ],
+      example: "module.run_ledger.log_group_name",
+    },
   ],
   outputs: [
     { name: "task_definition_arn", description: "ARN of the task definition, with revision." },
@@ -377,6 +394,7 @@ export const scheduledJobModule: TerraformModule = {
         },
       },
       runnerParameterPrefix: inputs.string("runner_parameter_prefix"),
+      ledgerLogGroupName: inputs.nullableString("ledger_log_group_name"),
     });
 
     const schedule = job.schedule!;

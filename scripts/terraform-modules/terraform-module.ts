@@ -76,9 +76,23 @@ export class ModuleInputs {
     return Token.asStringMap(this.variable(name).value);
   }
 
+  /** A string reference that may be null: constructs take it where they take a string, and JSON
+   * text (jsonText) writes it as `${jsonencode(...)}`, so a null is written as null where a
+   * string template (`"${var.x}"`) would fail on it. */
+  nullableString(name: string): string {
+    return this.variable(name).value as string;
+  }
+
   /** A boolean reference: constructs take it where they take a boolean, and leave it to Terraform. */
   bool(name: string): boolean {
     return this.variable(name).booleanValue as unknown as boolean;
+  }
+
+  /** The variable as an HCL reference (`var.<name>`), for an expression written out in HCL where
+   * cdktf has no form for it (a `for` expression with a filter, in a local). */
+  reference(name: string): string {
+    this.variable(name);
+    return `var.${name}`; // declareVariable names each variable after its own name
   }
 
   /** Names of the variables that were never read. */

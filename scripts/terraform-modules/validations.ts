@@ -101,6 +101,14 @@ export const SCHEDULE_EXPRESSION_PATTERN = (() => {
 export const SCHEDULE_EXPRESSION_MESSAGE =
   "The schedule_expression must be rate(value unit), e.g. rate(5 minutes) or rate(1 hour) (singular unit only for 1), or six-field cron(minutes hours day-of-month month day-of-week year) with '?' in exactly one of the two day fields, e.g. cron(0 3 * * ? *). It runs in UTC. A five-field Unix crontab line needs a year field and a '?'.";
 
+/** A CloudWatch Logs log group name (validateLogGroupName; the reserved prefix aws/ is a
+ * condition of its own). */
+export const LOG_GROUP_NAME_PATTERN = "^[.\\-_/#A-Za-z0-9]{1,512}$";
+
+/** An SNS topic ARN, such as topic_arn of the failure-notification module. */
+export const SNS_TOPIC_ARN_PATTERN =
+  "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$";
+
 /** Fargate CPU values, in CPU units. */
 export const FARGATE_CPU_VALUES = FARGATE_TASK_SIZES.map((size) => size.cpu);
 

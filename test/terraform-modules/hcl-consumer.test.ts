@@ -2,7 +2,7 @@ import { parse } from "@cdktf/hcl2json";
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { MODULES_DIR } from "../../scripts/terraform-modules/build";
-import { MODULE_NAMES, moduleJson, regexIn } from "./generated-modules";
+import { MODULE_NAMES, moduleJson, numberListIn, regexIn } from "./generated-modules";
 
 const EXAMPLE_DIR = join(__dirname, "..", "..", "examples", "hcl-consumer");
 /** Module block arguments that are Terraform's own, not the module's variables. */
@@ -35,6 +35,7 @@ describe("examples/hcl-consumer, a plain Terraform estate", () => {
       ["batch_failures", "failure-notification"],
       ["nightly_report", "scheduled-job"],
       ["nightly_report_failures", "job-failure-alerts"],
+      ["run_ledger", "run-ledger"],
     ]);
   });
 
@@ -56,6 +57,36 @@ describe("examples/hcl-consumer, a plain Terraform estate", () => {
       const missing = required.filter((variable) => !(variable in block));
       expect({ label, missing }).toEqual({ label, missing: [] });
     }
+  });
+
+  it("passes literal numbers that the module's list validations accept", () => {
+    const checked: string[] = [];
+    for (const [label, name, block] of blocks) {
+      const variables = moduleJson(name).variable;
+      for (const [argument, value] of Object.entries(block)) {
+        if (typeof value !== "number" || !(argument in variables)) {
+          continue;
+        }
+        for (const { condition } of variables[argument].validation ?? []) {
+          if (condition.startsWith("${contains([")) {
+            checked.push(`${label}.${argument}`);
+            expect({
+              label,
+              argument,
+              value,
+              accepted: numberListIn(condition).includes(value),
+            }).toEqual({ label, argument, value, accepted: true });
+          }
+        }
+      }
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        "nightly_report.cpu",
+        "nightly_report.memory",
+        "run_ledger.retention_days",
+      ]),
+    );
   });
 
   it("passes literal values that the module's regex validations accept", () => {

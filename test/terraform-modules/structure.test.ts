@@ -75,7 +75,9 @@ describe.each(MODULE_NAMES)("the generated module %s", (name) => {
     for (const [variable, block] of variables) {
       expect({ variable, type: block.type, description: block.description }).toEqual({
         variable,
-        type: expect.stringMatching(/^(string|number|bool|list\(string\)|map\(string\))$/),
+        type: expect.stringMatching(
+          /^(string|number|bool|list\(string\)|map\(string\)|map\(object\(\{ .* \}\)\))$/,
+        ),
         description: expect.stringMatching(/\S/),
       });
     }
@@ -222,6 +224,10 @@ describe("the scheduled-job module", () => {
     );
     const [parameter] = Object.values(json.resource.aws_ssm_parameter);
     expect(parameter.value).toContain('"safeToRerun":${jsonencode(var.safe_to_rerun)}');
+    // A string that may be null: a template ("${var.x}") would fail on null, jsonencode writes it.
+    expect(parameter.value).toContain(
+      '"ledgerLogGroupName":${jsonencode(var.ledger_log_group_name)}',
+    );
     expect(parameter.value).toContain(
       '"assignPublicIp":"${var.assign_public_ip ? "ENABLED" : "DISABLED"}"',
     );
@@ -352,5 +358,68 @@ describe("the job-failure-alerts module", () => {
   it("writes safe_to_rerun into the job's description", () => {
     expect(template).not.toContain("unresolved-token");
     expect(job.safeToRerun).toBe("${jsonencode(var.safe_to_rerun)}");
+  });
+});
+
+describe("the run-ledger module", () => {
+  const json = moduleJson("run-ledger");
+  const only = (type: string) => {
+    const blocks = Object.values(json.resource[type]);
+    expect(blocks).toHaveLength(1);
+    return blocks[0];
+  };
+  const [recorderId, recorder] = Object.entries(json.resource.aws_sfn_state_machine)[0];
+
+  it("turns the jobs into the recorder's table with a for expression, leaving out what is not set", () => {
+    expect(json.locals).toEqual({
+      job_table:
+        "${{ for family, job in var.jobs : family => { for key, value in { container = coalesce(job.container, family), logGroupName = job.log_group_name, logStreamPrefix = job.log_stream_prefix } : key => value if value != null } }}",
+    });
+    expect(json.variable.jobs.type).toBe(
+      'map(object({ container = optional(string), log_group_name = optional(string), log_stream_prefix = optional(string, "batch") }))',
+    );
+  });
+
+  it("writes the table into the recorder's definition as JSON, which Terraform writes when it applies", () => {
+    expect(Object.keys(json.resource.aws_sfn_state_machine)).toHaveLength(1);
+    const definition = recorder.definition as string;
+    expect(definition).toContain(
+      '"Assign":{"jobs":${jsonencode(local.job_table)},"environment":"${var.environment}"}',
+    );
+    const filled = definition
+      .replace("${jsonencode(local.job_table)}", "{}")
+      .replace(/\$\{var\.environment\}/g, "prod");
+    expect(JSON.parse(filled).States["Know the jobs"].Assign).toEqual({
+      jobs: {},
+      environment: "prod",
+    });
+    expect(json.output.recorder_arn.value).toBe(`\${aws_sfn_state_machine.${recorderId}.arn}`);
+  });
+
+  it("reads the starts and stops of the tasks in every cluster of cluster_arns", () => {
+    const rules = Object.values(json.resource.aws_cloudwatch_event_rule);
+    const taskRule = rules.find((rule) => rule.name === "${var.environment}-batch-task-changes")!;
+    expect(taskRule.event_pattern).toBe(
+      '{"source":["aws.ecs"],"detail-type":["ECS Task State Change"],"detail":{"clusterArn":${jsonencode(var.cluster_arns)},"lastStatus":["RUNNING","STOPPED"]}}',
+    );
+  });
+
+  it("keeps the records in /aws/events/<environment>-batch-runs for retention_days", () => {
+    const logGroup = Object.entries(json.resource.aws_cloudwatch_log_group).find(
+      ([, group]) => group.name === "/aws/events/${var.environment}-batch-runs",
+    )!;
+    expect(logGroup[1].retention_in_days).toBe("${var.retention_days}");
+    expect(json.output.log_group_name.value).toBe(
+      `\${aws_cloudwatch_log_group.${logGroup[0]}.name}`,
+    );
+  });
+
+  it("makes the alarm on failed recordings only when alarm_topic_arns is not empty", () => {
+    expect(only("aws_cloudwatch_metric_alarm")).toMatchObject({
+      count: "${min(length(var.alarm_topic_arns), 1)}",
+      alarm_actions: "${var.alarm_topic_arns}",
+      metric_name: "ExecutionsFailed",
+    });
+    expect(json.variable.alarm_topic_arns.default).toEqual([]);
   });
 });

@@ -15,11 +15,13 @@ import {
 } from "../../modules/failure-notification/job-failure-notification";
 import { JobLogGroup, LOG_RETENTION_DAYS } from "../../modules/job-log-group/job-log-group";
 import { PLATFORM_VERSION, validateJobRun } from "../../modules/job-run/job-run-validation";
+import { LedgerJob, RunLedger } from "../../modules/run-ledger/run-ledger";
 import {
   FARGATE_TASK_SIZE_PAIRS,
   FARGATE_TASK_SIZES,
   validateFargateTaskSize,
 } from "../../modules/validation/fargate-task-size";
+import { validateLogGroupName } from "../../modules/validation/names";
 import { validateScheduleExpression } from "../../modules/validation/schedule-expression";
 import { hclString } from "../../scripts/terraform-modules/validations";
 import { emptyStack } from "../synth";
@@ -260,6 +262,31 @@ describe("the scheduled-job module's other validations", () => {
   });
 });
 
+describe("the scheduled-job module's ledger_log_group_name validation", () => {
+  const [validation] = moduleJson("scheduled-job").variable.ledger_log_group_name.validation!;
+
+  it("takes no ledger, or a log group's name as the run-ledger module outputs it", () => {
+    expect(validation.condition).toMatch(
+      /^\$\{var\.ledger_log_group_name == null \? true : can\(regex\(/,
+    );
+    const pattern = regexIn(validation.condition);
+    const examples = [
+      "/aws/events/prod-batch-runs",
+      "l".repeat(512),
+      "l".repeat(513),
+      "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/events/prod-batch-runs",
+      "/aws/events/prod batch runs",
+      "",
+    ];
+    for (const name of examples) {
+      expect({ name, module: pattern.test(name) }).toEqual({
+        name,
+        module: accepts(() => validateLogGroupName(name)),
+      });
+    }
+  });
+});
+
 describe("the scheduled-job module's platform_version validation", () => {
   it("is the PLATFORM_VERSION pattern that validateJobRun checks", () => {
     expect(regexValidation("scheduled-job", "platform_version").source).toBe(
@@ -490,5 +517,153 @@ describe("the job-failure-alerts module's new variables", () => {
     expect(moduleJson("job-failure-alerts").variable.safe_to_rerun).not.toHaveProperty(
       "validation",
     );
+  });
+});
+
+describe("the run-ledger module's validations", () => {
+  const json = moduleJson("run-ledger");
+  const ledger =
+    (props: { environment?: string; jobs?: LedgerJob[]; retentionDays?: number }) =>
+    (scope: Construct) =>
+      new RunLedger(scope, "ledger", {
+        environment: "prod",
+        clusterArns: [CLUSTER],
+        jobs: [{ name: "nightly-report" }],
+        ...props,
+      });
+  /** The conditions of a variable, in order. */
+  const conditions = (variable: string) =>
+    json.variable[variable].validation!.map((v) => v.condition);
+
+  it("takes the environments RunLedger takes", () => {
+    const pattern = regexValidation("run-ledger", "environment");
+    const examples = [
+      "prod",
+      "dev-2",
+      "e",
+      "e".repeat(32),
+      "e".repeat(33),
+      "Prod",
+      "2dev",
+      "dev_1",
+      "",
+    ];
+    expect(examples.filter((environment) => pattern.test(environment))).toEqual(
+      examples.filter((environment) => constructAccepts(ledger({ environment }))),
+    );
+    expect(examples.filter((environment) => pattern.test(environment))).toEqual([
+      "prod",
+      "dev-2",
+      "e",
+      "e".repeat(32),
+    ]);
+  });
+
+  it("takes ECS cluster ARNs, at least one, as the job-failure-alerts module does", () => {
+    const [empty, each] = conditions("cluster_arns");
+    expect(empty).toBe("${length(var.cluster_arns) > 0}");
+    const emptyLedger = (scope: Construct) =>
+      new RunLedger(scope, "ledger", { environment: "prod", clusterArns: [], jobs: [] });
+    expect(constructAccepts(emptyLedger)).toBe(false);
+    expect(each).toMatch(/^\$\{alltrue\(\[for value in var\.cluster_arns : can\(regex\(/);
+    const pattern = regexIn(each);
+    expect(pattern.source).toBe(regexValidation("job-failure-alerts", "cluster_arn").source);
+    expect(
+      [
+        CLUSTER,
+        "arn:aws-cn:ecs:cn-north-1:123456789012:cluster/batch_2",
+        "batch",
+        "arn:aws:ecs:ap-northeast-1:123456789012:service/batch/web",
+        "arn:aws:ecs:::cluster/x",
+      ].filter((arn) => pattern.test(arn)),
+    ).toEqual([CLUSTER, "arn:aws-cn:ecs:cn-north-1:123456789012:cluster/batch_2"]);
+  });
+
+  describe("jobs", () => {
+    const [keys, containers, logGroups, reserved] = conditions("jobs");
+
+    it("keys the jobs by the task definition families RunLedger takes", () => {
+      expect(keys).toMatch(/^\$\{alltrue\(\[for family in keys\(var\.jobs\) : can\(regex\(/);
+      const pattern = regexIn(keys);
+      for (const family of [
+        "nightly-report",
+        "Report_2",
+        "f".repeat(255),
+        "f".repeat(256),
+        "a.b",
+        "a b",
+        "",
+      ]) {
+        expect({ family, module: pattern.test(family) }).toEqual({
+          family,
+          module: constructAccepts(ledger({ jobs: [{ name: family }] })),
+        });
+      }
+    });
+
+    it("takes the container names RunLedger takes, and no container (the key)", () => {
+      expect(containers).toMatch(
+        /^\$\{alltrue\(\[for job in values\(var\.jobs\) : job\.container == null \? true : can\(regex\(/,
+      );
+      const pattern = regexIn(containers);
+      for (const container of ["main", "report_2", "c".repeat(255), "c".repeat(256), "a:b", ""]) {
+        expect({ container, module: pattern.test(container) }).toEqual({
+          container,
+          module: constructAccepts(ledger({ jobs: [{ name: "nightly-report", container }] })),
+        });
+      }
+    });
+
+    it("takes log group names, not their ARNs, and none under aws/, as CloudWatch Logs does", () => {
+      expect(logGroups).toMatch(/: job\.log_group_name == null \? true : can\(regex\(/);
+      expect(reserved).toBe(
+        '${alltrue([for job in values(var.jobs) : job.log_group_name == null ? true : substr(job.log_group_name, 0, 4) != "aws/"])}',
+      );
+      const pattern = regexIn(logGroups);
+      const examples = [
+        "/ecs-scheduled-tasks/nightly-report",
+        "a#b.c_d-e",
+        "l".repeat(512),
+        "l".repeat(513),
+        "/jobs/my job",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/ecs-scheduled-tasks/nightly-report",
+        "aws/jobs",
+      ];
+      for (const name of examples) {
+        const module = pattern.test(name) && name.slice(0, 4) !== "aws/";
+        expect({ name, module }).toEqual({
+          name,
+          module: accepts(() => validateLogGroupName(name)),
+        });
+      }
+    });
+  });
+
+  it("keeps the records as long as CloudWatch Logs allows, as RunLedger does", () => {
+    const days = numberListIn(conditions("retention_days")[0]);
+    expect(days).toEqual([...LOG_RETENTION_DAYS]);
+    for (const retentionDays of [1, 365, 3653, 0, 2, 366, 4000]) {
+      expect({ retentionDays, module: days.includes(retentionDays) }).toEqual({
+        retentionDays,
+        module: constructAccepts(ledger({ retentionDays })),
+      });
+    }
+  });
+
+  it("takes SNS topic ARNs for the alarm, as the job-failure-alerts module does", () => {
+    const pattern = regexValidation("run-ledger", "alarm_topic_arns");
+    expect(pattern.source).toBe(regexValidation("job-failure-alerts", "topic_arn").source);
+    expect(
+      [
+        "arn:aws:sns:ap-northeast-1:123456789012:prod-batch-failures",
+        "arn:aws-us-gov:sns:us-gov-west-1:123456789012:t",
+        "prod-batch-failures",
+        "arn:aws:sns:ap-northeast-1:123456789012:prod-batch-failures:0d1c",
+        "arn:aws:sqs:ap-northeast-1:123456789012:prod-batch-failures",
+      ].filter((arn) => pattern.test(arn)),
+    ).toEqual([
+      "arn:aws:sns:ap-northeast-1:123456789012:prod-batch-failures",
+      "arn:aws-us-gov:sns:us-gov-west-1:123456789012:t",
+    ]);
   });
 });

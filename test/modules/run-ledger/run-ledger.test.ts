@@ -1,5 +1,5 @@
-import { TerraformVariable } from "cdktf";
-import { IamScope, RunLedger, RunLedgerProps } from "../../../modules";
+import { TerraformVariable, Token } from "cdktf";
+import { IamScope, RunLedger, RunLedgerOfJobsProps, RunLedgerProps } from "../../../modules";
 import { RUN_RECORD_DETAIL_TYPE, RUN_RECORD_SOURCE, RunRecord } from "../../../contract/run-record";
 import { RECORDER_STATES } from "../../../modules/run-ledger/recorder-definition";
 import { runStateMachine, TaskCall } from "../../asl/asl-runner";
@@ -12,7 +12,7 @@ import { matchEvents } from "../../event-ruler/event-ruler";
 import { emptyStack, resourceAt, statementsOf, synthesize } from "../../synth";
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch-dev";
-const PROPS: RunLedgerProps = {
+const PROPS: RunLedgerOfJobsProps = {
   environment: "dev",
   clusterArns: [CLUSTER],
   jobs: [
@@ -22,7 +22,15 @@ const PROPS: RunLedgerProps = {
   ],
 };
 
-function ledgerJson(props: Partial<RunLedgerProps> = {}) {
+/** A stopped task of the job `routed`, whose output is not in a log group (PROPS). */
+const ROUTED_RUN = taskStateChangeEvent({
+  clusterArn: CLUSTER,
+  family: "routed",
+  taskSeed: "routed",
+  containers: [{ name: "routed", exitCode: 0 }],
+});
+
+function ledgerJson(props: Partial<RunLedgerOfJobsProps> = {}) {
   return synthesize((scope) => {
     new RunLedger(scope, "ledger", { ...PROPS, ...props });
   }).json;
@@ -182,13 +190,24 @@ describe("RunLedger", () => {
     });
   });
 
+  it("takes clusters known only at apply time, which Terraform writes into the rule's pattern", () => {
+    const withVariable = synthesize((scope) => {
+      const clusters = new TerraformVariable(scope, "clusters", { type: "list(string)" });
+      new RunLedger(scope, "ledger", { ...PROPS, clusterArns: clusters.listValue });
+    }).json;
+    const rule = resourceAt(withVariable, "aws_cloudwatch_event_rule", "ledger/TaskRule");
+    expect(rule.event_pattern).toContain(
+      '"detail":{"clusterArn":${jsonencode(var.clusters)},"lastStatus":["RUNNING","STOPPED"]}',
+    );
+  });
+
   it("uses a region given to it instead of looking one up", () => {
     const withRegion = ledgerJson({ region: "eu-west-1" });
     expect(withRegion.data?.aws_region).toBeUndefined();
   });
 
   describe("refuses", () => {
-    const build = (props: Partial<RunLedgerProps>) => () =>
+    const build = (props: Partial<RunLedgerOfJobsProps>) => () =>
       new RunLedger(emptyStack(), "ledger", { ...PROPS, ...props });
 
     it.each([
@@ -204,7 +223,7 @@ describe("RunLedger", () => {
       [{ jobs: [{ name: "a b" }] }, "test/ledger: jobs[0].name: "],
       [{ jobs: [{ name: "a", container: "x y" }] }, "test/ledger: jobs[0].container: "],
     ])("%j", (props, message) => {
-      expect(build(props as Partial<RunLedgerProps>)).toThrow(message);
+      expect(build(props as Partial<RunLedgerOfJobsProps>)).toThrow(message);
     });
 
     it("role names the IAM prefix makes too long", () => {
@@ -213,14 +232,60 @@ describe("RunLedger", () => {
       IamScope.of(stack).apply({ namePrefix: "x".repeat(41) + "-" });
       expect(() => new RunLedger(stack, "ledger", PROPS)).toThrow(/test\/ledger: environment: /);
     });
+  });
+});
 
-    it("nothing known only at apply time", () => {
-      const stack = emptyStack();
-      const clusters = new TerraformVariable(stack, "clusters", { type: "list(string)" }).listValue;
-      expect(
-        () => new RunLedger(stack, "ledger", { ...PROPS, clusterArns: clusters }),
-      ).not.toThrow();
-    });
+describe("RunLedger with a job table known only at apply time", () => {
+  /** The jobs of PROPS as the recorder's table: what a Terraform value must hold. */
+  const TABLE = {
+    report: {
+      container: "report",
+      logGroupName: "/ecs-scheduled-tasks/report",
+      logStreamPrefix: "batch",
+    },
+    extract: { container: "main", logGroupName: "/batch/extract", logStreamPrefix: "jobs" },
+    routed: { container: "routed" },
+  };
+  const common = { environment: "dev", clusterArns: [CLUSTER] };
+
+  // A ledger takes jobs or a job table, not both: checked by the type checker (npx tsc --noEmit).
+  // @ts-expect-error: jobs and jobTable exclude each other
+  void ({ ...PROPS, jobTable: TABLE } satisfies RunLedgerProps);
+
+  /** The recorder's definition with a Terraform variable as its job table; the variable's name. */
+  function definitionOfTable() {
+    let name = "";
+    const json = synthesize((scope) => {
+      const table = new TerraformVariable(scope, "job_table", { type: "map(any)" });
+      name = table.friendlyUniqueId;
+      new RunLedger(scope, "ledger", { ...common, jobTable: Token.asAnyMap(table.value) });
+    }).json;
+    return { definition: recorderDefinition(json), name };
+  }
+
+  it("writes the value into the definition, as JSON that Terraform writes when it applies", () => {
+    const { definition, name } = definitionOfTable();
+    const reference = `\${jsonencode(var.${name})}`;
+    expect(definition).toContain(`"Assign":{"jobs":${reference},"environment":"dev"}`);
+    expect(definition.split(reference)).toHaveLength(2);
+  });
+
+  it("records a run as a ledger of the same jobs does, once Terraform has written the table", async () => {
+    const { definition, name } = definitionOfTable();
+    const written = definition.replace(`\${jsonencode(var.${name})}`, JSON.stringify(TABLE));
+    const corpus = ecsTaskStateChangeCorpus({ jobName: "report", clusterArn: CLUSTER });
+    for (const event of [corpus.sidecarFirstJobExit1.event, corpus.otherFamilyExit1.event]) {
+      expect((await record(event, written)).records).toEqual((await record(event)).records);
+    }
+    const { records } = await record(ROUTED_RUN, written);
+    expect(records).toEqual((await record(ROUTED_RUN)).records);
+    expect(records[0]).not.toHaveProperty("logStreamName");
+  });
+
+  it("refuses a table known at synth time: jobs are checked, a table is not", () => {
+    expect(() => new RunLedger(emptyStack(), "ledger", { ...common, jobTable: TABLE })).toThrow(
+      "test/ledger: jobTable: it is known at synth time: give it as jobs, which are checked",
+    );
   });
 });
 
@@ -324,13 +389,7 @@ describe("the recorder", () => {
   });
 
   it("names no log stream for a job whose output is elsewhere", async () => {
-    const event = taskStateChangeEvent({
-      clusterArn: CLUSTER,
-      family: "routed",
-      taskSeed: "routed",
-      containers: [{ name: "routed", exitCode: 0 }],
-    });
-    const { records } = await record(event, definition);
+    const { records } = await record(ROUTED_RUN, definition);
     expect(records[0]).not.toHaveProperty("logGroupName");
     expect(records[0]).not.toHaveProperty("logStreamName");
   });
