@@ -1,12 +1,15 @@
 import { environments } from "../../environments";
 import { EnvironmentConfig, externalTaskRoleArns } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
+import { runnerPolicy } from "../../modules/batch-job/runner-policy";
+import { renderPolicyDocument } from "../../modules/iam-role/policy-document";
+import type { RunnableJob } from "../../modules/job-run/job-run";
 import { partitionOfRegion } from "../../modules/stack-context";
 import { permissionsBoundaryStatements } from "../../modules/permissions-boundary/permissions-boundary";
 import { permissionsBoundaryArn } from "../../modules/permissions-boundary/environment-iam";
 import { synthEnvironment } from "../environments/synth-environment";
 import { decide } from "./iam-simulator";
-import { permissionsOf, requestsOf } from "./policy-requests";
+import { type PolicyJson, permissionsOf, requestsOf } from "./policy-requests";
 
 /*
  * The permissions boundary caps every role of an environment. A boundary that forgets an action
@@ -128,3 +131,61 @@ describe.each([...environments, everything].map((config) => [config.name, config
     });
   },
 );
+
+describe("the runner policy of jobs with a run ledger", () => {
+  // Literal ARNs stand in for a job's references, so every statement can be simulated as is.
+  const account = "123456789012";
+  const region = "ap-northeast-1";
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${region}:${account}:${resource}`;
+  const job: RunnableJob = {
+    jobName: "nightly-report",
+    run: {
+      taskDefinitionArn: arn("ecs", "task-definition/nightly-report"),
+      placement: {
+        clusterArn: arn("ecs", "cluster/batch"),
+        subnetIds: ["subnet-0123456789abcdef0"],
+      },
+    },
+    access: {
+      jobName: "nightly-report",
+      clusterArn: arn("ecs", "cluster/batch"),
+      clusterTasksArn: arn("ecs", "task/batch/*"),
+      taskDefinitionRevisionsArn: arn("ecs", "task-definition/nightly-report:*"),
+      passRoleArns: [`arn:aws:iam::${account}:role/prod-nightly-report-execution`],
+    },
+    safeToRerun: true,
+    runnerParameterArn: arn("ssm", "parameter/ecs-batch/prod/nightly-report"),
+    runnerParameterPathArn: arn("ssm", "parameter/ecs-batch/prod"),
+    logGroupArn: arn("logs", "log-group:/ecs-batch/prod/nightly-report"),
+    ledgerLogGroupArn: arn("logs", "log-group:/aws/events/prod-batch-runs"),
+  };
+  const policy = renderPolicyDocument(runnerPolicy([job]));
+  const boundary = permissionsBoundaryStatements({
+    partition: "aws",
+    accountId: account,
+    region,
+    roleNamePrefix: "prod-",
+  });
+
+  it("queries the ledger, and is allowed all of it under the environment's boundary", async () => {
+    const statements = (JSON.parse(policy) as PolicyJson).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual(
+      expect.arrayContaining(["QueryTheRunLedger", "StopLedgerQueries"]),
+    );
+    for (const statement of statements) {
+      for (const request of await requestsOf(statement, account, region)) {
+        const decision = await decide(
+          { arn: `arn:aws:iam::${account}:role/batch-scheduler`, policies: [policy], boundary },
+          request,
+        );
+        expect([statement.Sid, request.action, request.resource, decision]).toEqual([
+          statement.Sid,
+          request.action,
+          request.resource,
+          "Allowed",
+        ]);
+      }
+    }
+  });
+});
