@@ -1,7 +1,7 @@
 import { AccessDeniedException } from "@aws-sdk/client-ecs";
 // The SDK's credential provider errors (a dependency of the SDK clients, pinned by the lockfile).
 import { CredentialsProviderError } from "@smithy/core/config";
-import { runnerTuning } from "../../runner/cli";
+import { runnerTuning } from "../../runner/runner-tuning";
 import { RunnerError } from "../../runner/runner-error";
 import { NOW, parameterHolds, runFakeCli, ssmMock, SUCCEEDED, TASK_ARN } from "./fake-cli";
 
@@ -78,8 +78,8 @@ describe("ecs-batch", () => {
     });
 
     const [deps] = run.runnerDeps;
-    expect(deps.ecs).toEqual({});
-    expect(deps.logs).toEqual({});
+    expect(deps.ecs).toBe(run.taskClients[0].ecs);
+    expect(deps.logs).toBe(run.taskClients[0].logs);
     expect(deps.now()).toBe(NOW);
     expect(deps.random()).toBe(0.5);
     expect(deps.pollIntervalMs).toBeUndefined();
