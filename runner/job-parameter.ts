@@ -207,7 +207,9 @@ export function parseJobRunSpec(text: string, parameterName: string, job: string
       `job parameter ${parameterName} is not a valid job run spec: ${problems.join("; ")}`,
     );
   }
-  return document as JobRunSpec;
+  // null is what Terraform writes for a variable left unset: no ledger, as when absent.
+  const { ledgerLogGroupName, ...rest } = document as Record<string, unknown>;
+  return (ledgerLogGroupName === null ? rest : document) as JobRunSpec;
 }
 
 /** What is wrong with a parsed job parameter (empty when nothing is). */
@@ -279,8 +281,10 @@ export function jobRunSpecProblems(document: unknown, job: string): string[] {
   check("safeToRerun", typeof document.safeToRerun === "boolean", "must be true or false");
   check(
     "ledgerLogGroupName",
-    document.ledgerLogGroupName === undefined || isNonEmptyString(document.ledgerLogGroupName),
-    "must be a non-empty string when present",
+    document.ledgerLogGroupName === undefined ||
+      document.ledgerLogGroupName === null ||
+      isNonEmptyString(document.ledgerLogGroupName),
+    "must be a non-empty string, null or absent",
   );
   return problems;
 }

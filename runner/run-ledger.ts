@@ -203,15 +203,19 @@ export function mergeRuns(records: readonly RunRecord[]): RunRecord[] {
     if (known === undefined) {
       byTask.set(record.taskArn, record);
     } else if (known.status !== record.status) {
-      byTask.set(
-        record.taskArn,
-        record.status === "STOPPED" ? { ...known, ...record } : { ...record, ...known },
-      );
+      const [running, stopped] = record.status === "STOPPED" ? [known, record] : [record, known];
+      byTask.set(record.taskArn, { ...running, ...definedFieldsOf(stopped) });
     }
   }
   return [...byTask.values()].sort(
     (a, b) => startMs(b) - startMs(a) || b.taskArn.localeCompare(a.taskArn),
   );
+}
+
+function definedFieldsOf<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, field]) => field !== undefined),
+  ) as Partial<T>;
 }
 
 /** When a run started (ms): its task's start, or its creation for a task that never started. */
