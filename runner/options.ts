@@ -480,13 +480,28 @@ export function addLedgerReadOptions(
     .addOption(regionOption());
 }
 
-/** The start of the time range (ms); a usage error when it is in the future. */
-export function sinceOf(
+/** What the ledger options of `history` and `logs` ask for, checked. */
+export interface LedgerRead {
+  /** The SSM path of the environment's job parameters. */
+  readonly prefix: string;
+  /** The start of the time range (ms since the epoch). */
+  readonly since: number;
+  /** How long to wait for a ledger query (ms). */
+  readonly timeoutMs: number;
+  /** @default the jobs' region */
+  readonly region?: string;
+}
+
+/**
+ * The ledger read the options ask for, `--since` taken in `timeZone`; a usage error when it is in
+ * the future.
+ */
+export function ledgerReadOf(
   options: LedgerReadOptions,
   now: number,
   timeZone: string,
   command: Command,
-): number {
+): LedgerRead {
   const since = sinceInstant(options.since, now, timeZone);
   if (since >= now) {
     command.error("error: --since is in the future: give a time before now", {
@@ -494,5 +509,10 @@ export function sinceOf(
       code: "ecs-batch.usage",
     });
   }
-  return since;
+  return {
+    prefix: parameterPrefixOf(options),
+    since,
+    timeoutMs: options.timeout,
+    ...(options.region !== undefined ? { region: options.region } : {}),
+  };
 }

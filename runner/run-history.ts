@@ -4,26 +4,19 @@ import { EXIT_CODES, signalExitCode } from "./exit-codes";
 import { historyTable } from "./history-table";
 import { readEnvironmentLedger, readJobWithLedger, requireLedger } from "./ledger-location";
 import { formatLocalTime } from "./local-time";
+import type { LedgerRead } from "./options";
 import { readRuns } from "./run-ledger";
 import { SignalWatch } from "./signal-watch";
 
 /** What `ecs-batch history` is asked for. */
-export interface HistoryRequest {
-  /** The SSM path of the environment's job parameters. */
-  readonly prefix: string;
+export interface HistoryRequest extends LedgerRead {
   /** One job; undefined for every job of the environment (`--all`). */
   readonly job?: string;
-  /** The start of the time range (ms). */
-  readonly since: number;
   readonly limit: number;
   readonly failed: boolean;
   readonly json: boolean;
   /** The zone of the times shown. */
   readonly timeZone: string;
-  /** How long to wait for the query (ms). */
-  readonly timeoutMs: number;
-  /** @default the jobs' region */
-  readonly region?: string;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   requireLedger,
 } from "./ledger-location";
 import { drainLogs, LogStreamer, logStreamName } from "./log-streamer";
-import { familyOf } from "./options";
+import { familyOf, type LedgerRead } from "./options";
 import { DEFAULT_LOG_DRAIN_MS, DEFAULT_POLL_INTERVAL_MS } from "./run-job";
 import { readRuns, type RunSelection } from "./run-ledger";
 import { RunnerError } from "./runner-error";
@@ -22,21 +22,13 @@ import { runnerTuning } from "./runner-tuning";
 import { SignalWatch } from "./signal-watch";
 import { taskEnd } from "./task-state";
 
-/** What `ecs-batch logs` is asked for. */
-export interface LogsRequest {
-  /** The SSM path of the environment's job parameters. */
-  readonly prefix: string;
+/** What `ecs-batch logs` is asked for; `since` is how far back the ledger is searched. */
+export interface LogsRequest extends LedgerRead {
   readonly job: string;
   /** The run's task; undefined for the job's last run. */
   readonly taskId?: string;
   /** Read on while the task runs, until it stops. */
   readonly follow: boolean;
-  /** How far back the ledger is searched (ms since the epoch). */
-  readonly since: number;
-  /** How long to wait for a ledger query (ms). */
-  readonly timeoutMs: number;
-  /** @default the job's region */
-  readonly region?: string;
 }
 
 /** The run whose log is printed, as the ledger or ECS knows it. */

@@ -5,10 +5,9 @@ import {
   addLedgerReadOptions,
   environmentOf,
   jobLocationProblem,
-  parameterPrefixOf,
+  ledgerReadOf,
   parseJobName,
   parseWholeNumber,
-  sinceOf,
   type LedgerReadOptions,
 } from "../options";
 
@@ -77,20 +76,17 @@ export function addHistoryCommand(program: Command, context: CommandContext): Co
     }
     const { deps } = context;
     const timeZone = options.utc ? "UTC" : deps.timeZone;
-    const since = sinceOf(options, deps.now(), timeZone, self);
+    const read = ledgerReadOf(options, deps.now(), timeZone, self);
     await context.inspect(
       async (reporter) =>
         (await import("../run-history")).showHistory(
           {
-            prefix: parameterPrefixOf(options),
+            ...read,
             job,
-            since,
             limit: options.limit,
             failed: options.failed === true,
             json: options.json === true,
             timeZone,
-            timeoutMs: options.timeout,
-            region: options.region,
           },
           deps,
           reporter,

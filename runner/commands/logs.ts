@@ -5,10 +5,9 @@ import {
   addLedgerReadOptions,
   environmentOf,
   jobLocationProblem,
-  parameterPrefixOf,
+  ledgerReadOf,
   parseJobName,
   parseMatching,
-  sinceOf,
   type LedgerReadOptions,
 } from "../options";
 
@@ -70,18 +69,15 @@ export function addLogsCommand(program: Command, context: CommandContext): Comma
       self.error(`error: ${problem}`, { exitCode: 2, code: "ecs-batch.usage" });
     }
     const { deps } = context;
-    const since = sinceOf(options, deps.now(), deps.timeZone, self);
+    const read = ledgerReadOf(options, deps.now(), deps.timeZone, self);
     await context.inspect(
       async (reporter) =>
         (await import("../run-logs")).showRunLogs(
           {
-            prefix: parameterPrefixOf(options),
+            ...read,
             job,
             taskId: options.task?.slice(options.task.lastIndexOf("/") + 1),
             follow: options.follow === true,
-            since,
-            timeoutMs: options.timeout,
-            region: options.region,
           },
           deps,
           reporter,

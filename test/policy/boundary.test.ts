@@ -2,7 +2,7 @@ import { environments } from "../../environments";
 import { EnvironmentConfig, externalTaskRoleArns } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
 import { runnerPolicy } from "../../modules/batch-job/runner-policy";
-import { renderPolicyDocument } from "../../modules/iam-role/policy-document";
+import { type PolicyStatement, renderPolicyDocument } from "../../modules/iam-role/policy-document";
 import type { RunnableJob } from "../../modules/job-run/job-run";
 import { partitionOfRegion } from "../../modules/stack-context";
 import { permissionsBoundaryStatements } from "../../modules/permissions-boundary/permissions-boundary";
@@ -93,20 +93,7 @@ describe.each([...environments, everything].map((config) => [config.name, config
       "%s may do under the boundary all its policies allow",
       async (_, role) => {
         for (const policy of role.policies) {
-          for (const statement of policy.document.Statement.filter((s) => s.Effect === "Allow")) {
-            for (const request of await requestsOf(statement, config.accountId, config.region)) {
-              const decision = await decide(
-                { arn: role.arn, policies: [JSON.stringify(policy.document)], boundary },
-                request,
-              );
-              expect([statement.Sid, request.action, request.resource, decision]).toEqual([
-                statement.Sid,
-                request.action,
-                request.resource,
-                "Allowed",
-              ]);
-            }
-          }
+          await expectAllowedUnder(boundary, role.arn, policy.document, config);
         }
       },
     );
@@ -115,19 +102,7 @@ describe.each([...environments, everything].map((config) => [config.name, config
       const runner = policies.find((p) => p.name === `${name}-ecs-batch-runner`);
       expect(runner).toBeDefined();
       const runnerRole = `arn:aws:iam::${config.accountId}:role/batch-scheduler`;
-      for (const statement of runner!.document.Statement) {
-        for (const request of await requestsOf(statement, config.accountId, config.region)) {
-          const decision = await decide(
-            { arn: runnerRole, policies: [JSON.stringify(runner!.document)], boundary },
-            request,
-          );
-          expect([statement.Sid, request.action, decision]).toEqual([
-            statement.Sid,
-            request.action,
-            "Allowed",
-          ]);
-        }
-      }
+      await expectAllowedUnder(boundary, runnerRole, runner!.document, config);
     });
   },
 );
@@ -169,23 +144,34 @@ describe("the runner policy of jobs with a run ledger", () => {
   });
 
   it("queries the ledger, and is allowed all of it under the environment's boundary", async () => {
-    const statements = (JSON.parse(policy) as PolicyJson).Statement;
-    expect(statements.map((s) => s.Sid)).toEqual(
+    const document = JSON.parse(policy) as PolicyJson;
+    expect(document.Statement.map((s) => s.Sid)).toEqual(
       expect.arrayContaining(["QueryTheRunLedger", "StopLedgerQueries"]),
     );
-    for (const statement of statements) {
-      for (const request of await requestsOf(statement, account, region)) {
-        const decision = await decide(
-          { arn: `arn:aws:iam::${account}:role/batch-scheduler`, policies: [policy], boundary },
-          request,
-        );
-        expect([statement.Sid, request.action, request.resource, decision]).toEqual([
-          statement.Sid,
-          request.action,
-          request.resource,
-          "Allowed",
-        ]);
-      }
-    }
+    const role = `arn:aws:iam::${account}:role/batch-scheduler`;
+    await expectAllowedUnder(boundary, role, document, { accountId: account, region });
   });
 });
+
+/** Expects IAM to allow `role`, under `boundary`, every request an Allow of `document` grants. */
+async function expectAllowedUnder(
+  boundary: PolicyStatement[],
+  role: string,
+  document: PolicyJson,
+  where: { readonly accountId: string; readonly region: string },
+): Promise<void> {
+  for (const statement of document.Statement.filter((s) => s.Effect === "Allow")) {
+    for (const request of await requestsOf(statement, where.accountId, where.region)) {
+      const decision = await decide(
+        { arn: role, policies: [JSON.stringify(document)], boundary },
+        request,
+      );
+      expect([statement.Sid, request.action, request.resource, decision]).toEqual([
+        statement.Sid,
+        request.action,
+        request.resource,
+        "Allowed",
+      ]);
+    }
+  }
+}

@@ -153,3 +153,16 @@ export async function runFakeCli(argv: string[], options: FakeCliOptions = {}): 
     ssmClientOptions,
   };
 }
+
+/** A clock that sleeping moves on; `onSleep` runs at each sleep, e.g. to write log lines. */
+export function movingClock(onSleep: (sleepNumber: number) => void = () => undefined) {
+  let clock = NOW;
+  let sleeps = 0;
+  return {
+    now: () => clock,
+    sleep: async (ms: number) => {
+      clock += ms;
+      onSleep(++sleeps);
+    },
+  };
+}

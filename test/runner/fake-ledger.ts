@@ -11,11 +11,15 @@ import {
   runLedgerLogGroupName,
   type RunRecord,
 } from "../../contract/run-record";
+import { SPEC } from "./fake-cli";
 import { logsMock } from "./fake-runner-deps";
 
 /** Fakes of the run ledger: its records, and Logs Insights answering queries over them. */
 
 export const LEDGER = runLedgerLogGroupName("prod");
+/** The parameter of `nightly-report` in prod, naming prod's ledger. */
+export const JOB_PARAMETER = "/ecs-batch/prod/nightly-report";
+export const SPEC_WITH_LEDGER = { ...SPEC, ledgerLogGroupName: LEDGER };
 export const QUERY_ID = "12ab3456-12ab-123a-789e-1234567890ab";
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 

@@ -28,6 +28,19 @@ const job = (scope: Construct, jobName: string, task: object = {}, clusterArn = 
     task: { container: { image: "alpine:3.20" }, ...task },
   });
 
+/** The statements of the runner policy of jobs without a ledger. */
+const RUNNER_STATEMENTS = [
+  "ReadJobParameters",
+  "ListJobParameters",
+  "RunTheJobsTasks",
+  "PassTheJobsRolesToEcsTasks",
+  "TagTasksAtLaunch",
+  "WatchTheJobsTasks",
+  "StopTheTasksItStarted",
+  "FindTheJobContainer",
+  "ReadJobLogs",
+];
+
 const LEDGER = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/events/prod-batch-runs";
 
 /** A job of an environment with a run ledger, as the environment will give it. */
@@ -46,17 +59,7 @@ describe("runnerPolicy", () => {
     );
 
   it("has exactly the statements the runner needs", () => {
-    expect(statements.map((s) => s.Sid)).toEqual([
-      "ReadJobParameters",
-      "ListJobParameters",
-      "RunTheJobsTasks",
-      "PassTheJobsRolesToEcsTasks",
-      "TagTasksAtLaunch",
-      "WatchTheJobsTasks",
-      "StopTheTasksItStarted",
-      "FindTheJobContainer",
-      "ReadJobLogs",
-    ]);
+    expect(statements.map((s) => s.Sid)).toEqual(RUNNER_STATEMENTS);
   });
 
   it("reads only the jobs' own parameters", () => {
@@ -186,15 +189,7 @@ describe("runnerPolicy", () => {
 
     it("adds the ledger query statements, and nothing else", () => {
       expect(statements.map((s) => s.Sid)).toEqual([
-        "ReadJobParameters",
-        "ListJobParameters",
-        "RunTheJobsTasks",
-        "PassTheJobsRolesToEcsTasks",
-        "TagTasksAtLaunch",
-        "WatchTheJobsTasks",
-        "StopTheTasksItStarted",
-        "FindTheJobContainer",
-        "ReadJobLogs",
+        ...RUNNER_STATEMENTS,
         "QueryTheRunLedger",
         "StopLedgerQueries",
       ]);

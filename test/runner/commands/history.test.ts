@@ -5,11 +5,13 @@ import {
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { GetParametersByPathCommand } from "@aws-sdk/client-ssm";
-import { NOW, parameterHolds, runFakeCli, SPEC, ssmMock } from "../fake-cli";
+import { movingClock, NOW, parameterHolds, runFakeCli, SPEC, ssmMock } from "../fake-cli";
 import {
   ledgerAnswers,
+  JOB_PARAMETER,
   ledgerHolds,
   LEDGER,
+  SPEC_WITH_LEDGER,
   queriesStarted,
   record,
   row,
@@ -17,9 +19,7 @@ import {
 } from "../fake-ledger";
 import { awsError, logsMock } from "../fake-runner-deps";
 
-const PARAMETER = "/ecs-batch/prod/nightly-report";
 const HISTORY = ["history", "nightly-report", "--env", "prod"];
-const WITH_LEDGER = { ...SPEC, ledgerLogGroupName: LEDGER };
 
 /** A run going on since 02:55 UTC: the ledger has its RUNNING record, delivered twice. */
 const RUNNING = runningRecord("c0ffee", { startedAt: "2026-11-23T02:55:00.000Z" });
@@ -71,21 +71,10 @@ const ROWS = [
   row(NOT_STARTED),
 ];
 
-/** A clock that sleeping moves on, for the waits of a query. */
-function movingClock() {
-  let clock = NOW;
-  return {
-    now: () => clock,
-    sleep: async (ms: number) => {
-      clock += ms;
-    },
-  };
-}
-
 beforeEach(() => {
   ssmMock.reset();
   logsMock.reset();
-  parameterHolds(PARAMETER, WITH_LEDGER);
+  parameterHolds(JOB_PARAMETER, SPEC_WITH_LEDGER);
 });
 
 describe("ecs-batch history <job> --env <env>", () => {
@@ -242,7 +231,7 @@ describe("ecs-batch history <job> --env <env>", () => {
 
 describe("ecs-batch history --all --env <env>", () => {
   test("lists the runs of every job, finding the ledger in any job parameter of the environment", async () => {
-    const withoutLedger = { ...WITH_LEDGER, ledgerLogGroupName: undefined };
+    const withoutLedger = { ...SPEC_WITH_LEDGER, ledgerLogGroupName: undefined };
     ssmMock.on(GetParametersByPathCommand, { Path: "/ecs-batch/prod" }).resolves({
       Parameters: [
         {
@@ -250,7 +239,7 @@ describe("ecs-batch history --all --env <env>", () => {
           Value: JSON.stringify({ ...withoutLedger, job: "legacy" }),
         },
         { Name: "/ecs-batch/prod/broken", Value: "not JSON" },
-        { Name: PARAMETER, Value: JSON.stringify(WITH_LEDGER) },
+        { Name: JOB_PARAMETER, Value: JSON.stringify(SPEC_WITH_LEDGER) },
       ],
     });
     ledgerHolds(row(record("e1", { job: "extract" })), row(SUCCEEDED_STOPPED));
@@ -267,9 +256,9 @@ describe("ecs-batch history --all --env <env>", () => {
   });
 
   test("an environment whose jobs name no ledger: exit 125 saying so", async () => {
-    const withoutLedger = { ...WITH_LEDGER, ledgerLogGroupName: undefined };
+    const withoutLedger = { ...SPEC_WITH_LEDGER, ledgerLogGroupName: undefined };
     ssmMock.on(GetParametersByPathCommand).resolves({
-      Parameters: [{ Name: PARAMETER, Value: JSON.stringify(withoutLedger) }],
+      Parameters: [{ Name: JOB_PARAMETER, Value: JSON.stringify(withoutLedger) }],
     });
 
     const run = await runFakeCli(["history", "--all", "--env", "prod"]);
@@ -448,7 +437,7 @@ describe("ecs-batch history: queries that do not work", () => {
   });
 
   test("a job whose parameter names no ledger: exit 125 saying so", async () => {
-    parameterHolds(PARAMETER, SPEC);
+    parameterHolds(JOB_PARAMETER, SPEC);
 
     const run = await runFakeCli(HISTORY);
 

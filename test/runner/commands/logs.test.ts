@@ -1,10 +1,11 @@
 import { GetLogEventsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
-import { NOW, parameterHolds, runFakeCli, SPEC, ssmMock } from "../fake-cli";
+import { movingClock, NOW, parameterHolds, runFakeCli, SPEC, ssmMock } from "../fake-cli";
 import {
   ledgerAnswers,
+  JOB_PARAMETER,
   ledgerHolds,
-  LEDGER,
+  SPEC_WITH_LEDGER,
   queriesStarted,
   record,
   row,
@@ -21,9 +22,7 @@ import {
   task,
 } from "../fake-runner-deps";
 
-const PARAMETER = "/ecs-batch/prod/nightly-report";
 const LOGS = ["logs", "nightly-report", "--env", "prod"];
-const WITH_LEDGER = { ...SPEC, ledgerLogGroupName: LEDGER };
 const TASK_ID = "0123456789abcdef0123456789abcdef";
 const T0 = Date.parse("2026-11-23T03:00:00.000Z");
 
@@ -32,24 +31,11 @@ function statusLines(stderr: string): string[] {
   return [...stderr.matchAll(/ecs-batch: (.*)$/gm)].map((match) => match[1]);
 }
 
-/** A clock that sleeping moves on; `onSleep` runs at each sleep, e.g. to write log lines. */
-function movingClock(onSleep: (sleepNumber: number) => void = () => undefined) {
-  let clock = NOW;
-  let sleeps = 0;
-  return {
-    now: () => clock,
-    sleep: async (ms: number) => {
-      clock += ms;
-      onSleep(++sleeps);
-    },
-  };
-}
-
 beforeEach(() => {
   ssmMock.reset();
   logsMock.reset();
   ecsMock.reset();
-  parameterHolds(PARAMETER, WITH_LEDGER);
+  parameterHolds(JOB_PARAMETER, SPEC_WITH_LEDGER);
 });
 
 describe("ecs-batch logs <job> --env <env>", () => {
@@ -192,7 +178,7 @@ describe("ecs-batch logs <job> --env <env>", () => {
   });
 
   test("a job whose parameter names no ledger: exit 125 for its last run", async () => {
-    parameterHolds(PARAMETER, SPEC);
+    parameterHolds(JOB_PARAMETER, SPEC);
 
     const run = await runFakeCli(LOGS);
 
@@ -289,7 +275,7 @@ describe("ecs-batch logs --task: a task the ledger does not have", () => {
   });
 
   test("a job without a ledger: asks ECS alone", async () => {
-    parameterHolds(PARAMETER, SPEC);
+    parameterHolds(JOB_PARAMETER, SPEC);
     describeTasksAnswers(
       stoppedTask([{ name: "app", exitCode: 0 }], { taskDefinitionArn: SPEC.taskDefinitionArn }),
     );
