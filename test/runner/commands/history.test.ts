@@ -314,6 +314,22 @@ describe("ecs-batch history: partial results", () => {
     );
   });
 
+  test("a query that returned its limit of records, with fewer runs than asked: older runs may be missing", async () => {
+    // --limit 2 reads 8 records: 7 of one run, and one of another job that the query engine
+    // did not filter out. A second run of the job may be older than all of them.
+    ledgerHolds(
+      ...Array.from({ length: 7 }, () => row(RUNNING, "2026-11-23T02:55:00Z")),
+      row(record("e1", { job: "extract" }), "2026-11-23T02:00:00Z"),
+    );
+
+    const run = await runFakeCli([...HISTORY, "--limit", "2"]);
+
+    expect(run.stdout.trim().split("\n")).toHaveLength(2);
+    expect(run.stderr).toMatch(
+      /the list may be incomplete: the query returned its limit of 8 records: runs that started before 2026-11-23T02:00:00.000Z may be missing/,
+    );
+  });
+
   test("a query that returned its limit of records, all newer than the runs shown: complete", async () => {
     ledgerHolds(
       row(RUNNING, "2026-11-23T02:55:00Z"),
