@@ -48,6 +48,8 @@ interface LogTarget {
   readonly known: boolean;
 }
 
+/** How many runs the ledger query for a job's last run reads. */
+const RUNS_READ_FOR_THE_LAST = 10;
 /** How long a follow that cannot ask ECS waits between two looks at the ledger. */
 const LEDGER_CHECK_MS = 30_000;
 /** The task was running when the follow began: its STOPPED record is newer than that, give or
@@ -83,12 +85,27 @@ export async function showRunLogs(
     status,
     timeoutMs: request.timeoutMs,
   };
-  const ledgerRun = async (ledger: LedgerLocation, selection: RunSelection, since: number) => {
+  const ledgerRun: LedgerRun = async (ledger, selection, since) => {
     const outcome = await readRuns(
-      { logGroupNames: [ledger.logGroupName], selection, since, until: deps.now(), limit: 1 },
+      {
+        logGroupNames: [ledger.logGroupName],
+        selection,
+        since,
+        until: deps.now(),
+        // The newest records of the job may all be stops of runs that started before its last
+        // run: reading those of a few runs finds the one that started last.
+        limit: selection.taskId !== undefined ? 1 : RUNS_READ_FOR_THE_LAST,
+      },
       ledgerDeps,
     );
-    return outcome.kind === "signalled" ? outcome : { kind: "run" as const, run: outcome.runs[0] };
+    if (outcome.kind === "signalled") {
+      return outcome;
+    }
+    // One task's records are few: only the search for the last run can miss one.
+    for (const reason of selection.taskId === undefined ? outcome.incomplete : []) {
+      status(`the run ledger may have a newer run: ${reason}`);
+    }
+    return { kind: "run", run: outcome.runs[0] };
   };
   const signalled = (signal: NodeJS.Signals, what: string) => {
     status(`received ${signal}: ${what}`);

@@ -54,7 +54,7 @@ describe("ecs-batch logs <job> --env <env>", () => {
       `task ${TASK_ID} of nightly-report: succeeded, exit 0, started 2026-11-23T03:00:00.000Z (schedule prod-nightly-report)`,
     ]);
     expect(queriesStarted()).toEqual([
-      'fields @timestamp, @message\n| filter detail.job = "nightly-report"\n| sort @timestamp desc\n| limit 4',
+      'fields @timestamp, @message\n| filter detail.job = "nightly-report"\n| sort @timestamp desc\n| limit 40',
     ]);
     expect(logsMock.commandCalls(GetLogEventsCommand)[0].args[0].input).toMatchObject({
       logGroupName: "/ecs-batch/prod/nightly-report",
@@ -62,9 +62,11 @@ describe("ecs-batch logs <job> --env <env>", () => {
     });
   });
 
-  test("the last run is the one that started last", async () => {
+  test("the last run is the one that started last, even after the stops of older runs", async () => {
+    const older = (id: string) =>
+      row(record(id, { startedAt: "2026-11-22T03:00:00.000Z" }), "2026-11-23T04:00:00Z");
     ledgerHolds(
-      row(record("older", { startedAt: "2026-11-22T03:00:00.000Z" }), "2026-11-23T04:00:00Z"),
+      ...["o1", "o2", "o3", "o4"].map(older),
       row(runningRecord(TASK_ID, { startedAt: "2026-11-23T03:00:00.000Z" })),
     );
     new FakeLogStream(`nightly-report/app/${TASK_ID}`).write(T0, "going on");
@@ -72,6 +74,19 @@ describe("ecs-batch logs <job> --env <env>", () => {
     const run = await runFakeCli(LOGS);
 
     expect(run.stdout).toBe("2026-11-23T03:00:00.000Z going on\n");
+  });
+
+  test("says when the ledger may have a newer run than the one it found", async () => {
+    // 40 records, the most one query reads, all of one run: a newer one may be beyond them.
+    ledgerHolds(...Array.from({ length: 40 }, () => row(record(TASK_ID))));
+    new FakeLogStream(`nightly-report/app/${TASK_ID}`).write(T0, "an old run");
+
+    const run = await runFakeCli(LOGS);
+
+    expect(run.exitCode).toBe(0);
+    expect(statusLines(run.stderr)[0]).toMatch(
+      /^the run ledger may have a newer run: the query returned its limit of 40 records: /,
+    );
   });
 
   test("looks back 31 days by default, or --since", async () => {
@@ -90,13 +105,18 @@ describe("ecs-batch logs <job> --env <env>", () => {
   });
 
   test.each([TASK_ID, taskArnOf(TASK_ID)])("--task %s prints the log of that run", async (task) => {
-    ledgerHolds(row(record(TASK_ID)));
+    // Its 2 records, each delivered twice: all that one query of one task reads.
+    const records = [record(TASK_ID), runningRecord(TASK_ID)];
+    ledgerHolds(...[...records, ...records].map((detail) => row(detail)));
     new FakeLogStream(`nightly-report/app/${TASK_ID}`).write(T0, "that run");
 
     const run = await runFakeCli([...LOGS, "--task", task]);
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe("2026-11-23T03:00:00.000Z that run\n");
+    expect(statusLines(run.stderr)).toEqual([
+      expect.stringMatching(/^task \S+ of nightly-report: succeeded/),
+    ]);
     expect(queriesStarted()[0]).toContain(
       `| filter detail.job = "nightly-report" and detail.taskId = "${TASK_ID}"`,
     );
