@@ -16,6 +16,7 @@ import {
 import { drainLogs, LogStreamer, logStreamName } from "./log-streamer";
 import { familyOf, type LedgerRead } from "./options";
 import { DEFAULT_LOG_DRAIN_MS, DEFAULT_POLL_INTERVAL_MS } from "./run-job";
+import type { RunnerDeps } from "./runner-deps";
 import { readRuns, type RunSelection } from "./run-ledger";
 import { RunnerError } from "./runner-error";
 import { runnerTuning } from "./runner-tuning";
@@ -145,35 +146,63 @@ export async function showRunLogs(
       }
       return EXIT_CODES.success;
     }
-    const poll = tuning.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     const end = new TaskEndWatch(target, ecs, job.ledger, ledgerRun, status, deps.now);
-
-    for (let idle = 0; ;) {
-      const count = await streamer.readAvailable();
-      const state = await end.check();
-      if (state.kind === "signalled") {
-        return signalled(state.signal, `stopped following task ${target.taskId} (it goes on)`);
-      }
-      if (state.kind === "stopped") {
-        await drainLogs(streamer, {
-          now: deps.now,
-          sleep: (ms) => watch.sleep(ms),
-          logDrainMs: tuning.logDrainMs ?? DEFAULT_LOG_DRAIN_MS,
-          pollMs: poll.initial,
-          interrupted: () => watch.signal !== undefined,
-        });
-        streamer.reportIfNeverFound();
-        status(state.description);
-        return EXIT_CODES.success;
-      }
-      idle = count > 0 ? 0 : idle + 1;
-      await watch.sleep(backoffDelay(idle, poll, deps.random));
-      if (watch.signal !== undefined) {
-        return signalled(watch.signal, `stopped following task ${target.taskId} (it goes on)`);
-      }
+    const outcome = await follow(streamer, end, {
+      ...tuning,
+      watch,
+      now: deps.now,
+      random: deps.random,
+    });
+    if (outcome.kind === "signalled") {
+      return signalled(outcome.signal, `stopped following task ${target.taskId} (it goes on)`);
     }
+    status(outcome.description);
+    return EXIT_CODES.success;
   } finally {
     watch.dispose();
+  }
+}
+
+/** What {@link follow} needs from the world. */
+interface FollowDeps extends Pick<RunnerDeps, "pollIntervalMs" | "logDrainMs"> {
+  readonly watch: SignalWatch;
+  readonly now: () => number;
+  readonly random: () => number;
+}
+
+/**
+ * Reads a running task's log as it is written, with backoff while nothing comes, until the task
+ * stopped and its last lines are read; or until a signal.
+ */
+async function follow(
+  streamer: LogStreamer,
+  end: TaskEndWatch,
+  deps: FollowDeps,
+): Promise<Exclude<TaskState, { readonly kind: "running" }>> {
+  const { watch, now, random } = deps;
+  const poll = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  for (let idle = 0; ;) {
+    const count = await streamer.readAvailable();
+    const state = await end.check();
+    if (state.kind === "signalled") {
+      return state;
+    }
+    if (state.kind === "stopped") {
+      await drainLogs(streamer, {
+        now,
+        sleep: (ms) => watch.sleep(ms),
+        logDrainMs: deps.logDrainMs ?? DEFAULT_LOG_DRAIN_MS,
+        pollMs: poll.initial,
+        interrupted: () => watch.signal !== undefined,
+      });
+      streamer.reportIfNeverFound();
+      return state;
+    }
+    idle = count > 0 ? 0 : idle + 1;
+    await watch.sleep(backoffDelay(idle, poll, random));
+    if (watch.signal !== undefined) {
+      return { kind: "signalled", signal: watch.signal };
+    }
   }
 }
 
