@@ -6,6 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { awsErrorText } from "./aws-error";
 import type { CliDeps, CommandContext, FailureScope, PreparedRun } from "./command-context";
+import { addHistoryCommand } from "./commands/history";
+import { addLogsCommand } from "./commands/logs";
 import { addRunTaskCommand } from "./commands/run-task";
 import { addRunCommand } from "./commands/run";
 import { ConsoleReporter, type SummaryContext } from "./console-reporter";
@@ -13,8 +15,8 @@ import { EXIT_CODES } from "./exit-codes";
 import { describeFailure } from "./failure-advice";
 import { processSignals } from "./node-signals";
 import { defaultStartedBy, type CommonOptions } from "./options";
-import type { RunnerDeps } from "./run-job";
 import { RunnerError } from "./runner-error";
+import { runnerTuning } from "./runner-tuning";
 
 /**
  * The `ecs-batch` command. Loading this module must stay cheap: `ecs-batch --help` answers in
@@ -25,10 +27,11 @@ import { RunnerError } from "./runner-error";
 const DESCRIPTION =
   "Start a job's ECS Fargate task, wait for it, stream its CloudWatch logs to stdout and exit " +
   "with its container's exit code: the command for job schedulers (Hinemos, JP1, cron, " +
-  "Airflow). Status lines go to stderr, with timestamps.";
+  "Airflow). Status lines go to stderr, with timestamps. 'history' and 'logs' show what ran and " +
+  "how it ended, from the environment's run ledger.";
 
 const EXIT_CODE_HELP = `
-Exit codes:
+Exit codes of run and run-task:
   0-255          the job container's own exit code, when the task ran it
   2              bad arguments
   121            the task never ran the job's container (RunTask failures, TaskFailedToStart, image pull)
@@ -61,10 +64,15 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     execute: async (options, summary, prepare, scope = {}) => {
       setExitCode(await execute(deps, options, summary, prepare, scope));
     },
+    inspect: async (body, scope = {}) => {
+      setExitCode(await inspect(deps, body, scope));
+    },
   };
   // Subcommands created by .command() inherit the output, exitOverride and help settings above.
   addRunCommand(program, context);
   addRunTaskCommand(program, context);
+  addHistoryCommand(program, context);
+  addLogsCommand(program, context);
   return program;
 }
 
@@ -109,45 +117,22 @@ async function execute(
   }
 }
 
-/** Environment variables that tune the runner's timing; not for production use (see below). */
-export const TUNING_VARIABLES = {
-  pollInitialMs: "ECS_BATCH_POLL_INITIAL_MS",
-  pollMaxMs: "ECS_BATCH_POLL_MAX_MS",
-  logDrainMs: "ECS_BATCH_LOG_DRAIN_MS",
-} as const;
-
-/**
- * The runner's polling interval and log drain time from the environment, for tests against a
- * fake ECS (moto) whose tasks stop within seconds; unset, the runner's defaults apply. An
- * invalid value is an error, not silently ignored.
- */
-export function runnerTuning(
-  env: NodeJS.ProcessEnv,
-): Pick<RunnerDeps, "pollIntervalMs" | "logDrainMs"> {
-  const ms = (name: string): number | undefined => {
-    const text = env[name];
-    if (text === undefined || text === "") {
-      return undefined;
+async function inspect(
+  deps: CliDeps,
+  body: (reporter: ConsoleReporter) => Promise<number>,
+  scope: FailureScope,
+): Promise<number> {
+  const reporter = new ConsoleReporter({ stdout: deps.stdout, stderr: deps.stderr, now: deps.now });
+  try {
+    return await body(reporter);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      throw error;
     }
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-      throw new RunnerError(
-        `${name}='${text}' is not valid: it must be a whole number of ms, 1 or more`,
-      );
-    }
-    return Number(text);
-  };
-  const initial = ms(TUNING_VARIABLES.pollInitialMs);
-  const max = ms(TUNING_VARIABLES.pollMaxMs);
-  const logDrainMs = ms(TUNING_VARIABLES.logDrainMs);
-  if ((initial === undefined) !== (max === undefined) || (initial ?? 0) > (max ?? 0)) {
-    throw new RunnerError(
-      `set ${TUNING_VARIABLES.pollInitialMs} and ${TUNING_VARIABLES.pollMaxMs} together, the first no larger than the second`,
-    );
+    const { message, hint } = describeFailure(error, { ...scope, variables: deps.env });
+    reporter.error(message, {}, hint);
+    return error instanceof RunnerError ? error.exitCode : EXIT_CODES.runnerError;
   }
-  return {
-    ...(initial !== undefined && max !== undefined ? { pollIntervalMs: { initial, max } } : {}),
-    ...(logDrainMs !== undefined ? { logDrainMs } : {}),
-  };
 }
 
 /** Runs the program on `argv` (without node and the script) and returns the exit code. */
@@ -189,6 +174,7 @@ export function nodeCliDeps(): CliDeps {
     random: Math.random,
     defaultStartedBy: () => defaultStartedBy(userName(), hostname()),
     version: packageVersion(),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     env: process.env,
   };
 }

@@ -1,6 +1,6 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { AwsClientOptions, TaskClients } from "./aws-clients";
-import type { SummaryContext, TextOutput } from "./console-reporter";
+import type { ConsoleReporter, SummaryContext, TextOutput } from "./console-reporter";
 import type { FailureContext } from "./failure-advice";
 import type { CommonOptions } from "./options";
 import type { RunnerDeps, RunOutcome, RunRequest, SignalSource } from "./run-job";
@@ -28,7 +28,9 @@ export interface CliDeps {
   /** startedBy when `--started-by` is not given. */
   readonly defaultStartedBy: () => string;
   readonly version: string;
-  /** The environment, for the runner's tuning variables (see {@link runnerTuning}). */
+  /** The user's time zone (an IANA name such as `Asia/Tokyo`): TZ, else the system's. */
+  readonly timeZone: string;
+  /** The environment, for the runner's tuning variables (runner-tuning.ts). */
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -54,6 +56,15 @@ export interface CommandContext {
     options: CommonOptions,
     summary: SummaryContext,
     prepare: () => Promise<PreparedRun>,
+    scope?: FailureScope,
+  ): Promise<void>;
+  /**
+   * Runs a command that reads what ran (`history`, `logs`) and exits with the code `body`
+   * returns; a RunnerError or any other error is reported (with a hint that may name what
+   * `scope` says) and becomes exit 125. Usage errors (commander's) pass.
+   */
+  inspect(
+    body: (reporter: ConsoleReporter) => Promise<number>,
     scope?: FailureScope,
   ): Promise<void>;
 }

@@ -100,32 +100,95 @@ async function jobsUnder(
   ssm: SSMClient,
   prefix: string,
 ): Promise<{ jobs: string[]; complete: boolean } | undefined> {
-  const { GetParametersByPathCommand } = await import("@aws-sdk/client-ssm");
   const names: string[] = [];
-  let nextToken: string | undefined;
   try {
-    for (let page = 0; page < MAX_LISTING_PAGES; page++) {
-      const response = await ssm.send(
-        new GetParametersByPathCommand({
-          Path: prefix,
-          Recursive: false,
-          ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
-        }),
-      );
-      for (const parameter of response?.Parameters ?? []) {
-        if (parameter.Name?.startsWith(`${prefix}/`)) {
-          names.push(parameter.Name.slice(prefix.length + 1));
-        }
-      }
-      nextToken = response?.NextToken;
-      if (nextToken === undefined) {
-        break;
-      }
-    }
+    const complete = await eachParameterUnder(ssm, prefix, (name) => {
+      names.push(name);
+      return false;
+    });
+    return { jobs: names.sort(), complete };
   } catch {
     return undefined;
   }
-  return { jobs: names.sort(), complete: nextToken === undefined };
+}
+
+/**
+ * Calls `visit` with the job name and value of each parameter right under `prefix`, a page of
+ * GetParametersByPath at a time, until it returns true or {@link MAX_LISTING_PAGES} were read.
+ * Returns whether every parameter was visited (or `visit` ended the walk); AWS errors are thrown.
+ */
+async function eachParameterUnder(
+  ssm: SSMClient,
+  prefix: string,
+  visit: (job: string, value: string | undefined) => boolean,
+): Promise<boolean> {
+  const { GetParametersByPathCommand } = await import("@aws-sdk/client-ssm");
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_LISTING_PAGES; page++) {
+    const response = await ssm.send(
+      new GetParametersByPathCommand({
+        Path: prefix,
+        Recursive: false,
+        ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
+      }),
+    );
+    for (const parameter of response?.Parameters ?? []) {
+      if (
+        parameter.Name?.startsWith(`${prefix}/`) &&
+        visit(parameter.Name.slice(prefix.length + 1), parameter.Value)
+      ) {
+        return true;
+      }
+    }
+    nextToken = response?.NextToken;
+    if (nextToken === undefined) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The first valid job parameter under `prefix` that names a run ledger: an environment's jobs
+ * share one. Undefined when none does; RunnerError when the parameters cannot be listed or there
+ * are none.
+ */
+export async function readLedgerSpecUnder(
+  ssm: SSMClient,
+  prefix: string,
+): Promise<JobRunSpec | undefined> {
+  let found: JobRunSpec | undefined;
+  let count = 0;
+  try {
+    await eachParameterUnder(ssm, prefix, (job, value) => {
+      count++;
+      const spec = parsedSpec(value, job);
+      if (spec?.ledgerLogGroupName !== undefined) {
+        found = spec;
+        return true;
+      }
+      return false;
+    });
+  } catch (error) {
+    throw RunnerError.ofAwsCall(`cannot list the job parameters under ${prefix}`, error);
+  }
+  if (count === 0) {
+    const region = await regionOf(ssm);
+    throw new RunnerError(
+      `no job parameter is under ${prefix}${region !== undefined ? ` in ${region}` : ""}`,
+      { hint: "check the environment (--env) or the prefix, and the region (--region)" },
+    );
+  }
+  return found;
+}
+
+/** A parameter's spec when it is valid, else undefined. */
+function parsedSpec(text: string | undefined, job: string): JobRunSpec | undefined {
+  try {
+    return text === undefined ? undefined : parseJobRunSpec(text, job, job);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses and checks the text of a job parameter; throws a RunnerError listing every problem. */
@@ -144,7 +207,9 @@ export function parseJobRunSpec(text: string, parameterName: string, job: string
       `job parameter ${parameterName} is not a valid job run spec: ${problems.join("; ")}`,
     );
   }
-  return document as JobRunSpec;
+  // null is what Terraform writes for a variable left unset: no ledger, as when absent.
+  const { ledgerLogGroupName, ...rest } = document as Record<string, unknown>;
+  return (ledgerLogGroupName === null ? rest : document) as JobRunSpec;
 }
 
 /** What is wrong with a parsed job parameter (empty when nothing is). */
@@ -214,6 +279,13 @@ export function jobRunSpecProblems(document: unknown, job: string): string[] {
     "must be true or false",
   );
   check("safeToRerun", typeof document.safeToRerun === "boolean", "must be true or false");
+  check(
+    "ledgerLogGroupName",
+    document.ledgerLogGroupName === undefined ||
+      document.ledgerLogGroupName === null ||
+      isNonEmptyString(document.ledgerLogGroupName),
+    "must be a non-empty string, null or absent",
+  );
   return problems;
 }
 

@@ -1,6 +1,7 @@
 import { type CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { awsErrorText, isAwsError, isTransientAwsError } from "./aws-error";
 import type { Reporter } from "./runner-deps";
+import { RunnerError } from "./runner-error";
 
 /** Where a container logs with the awslogs driver. */
 export interface LogSource {
@@ -18,6 +19,14 @@ export function logStreamName(source: LogSource, container: string, taskId: stri
  * the runner from polling the task. The rest is read on the next call. */
 const MAX_PAGES_PER_READ = 50;
 
+/** How a {@link LogStreamer} takes an error that waiting will not cure (access denied). */
+export interface LogStreamerOptions {
+  /** `report`: say so and read no more, for a run that goes on without its logs; `throw`: throw
+   * a RunnerError, for a command whose only work is reading them.
+   * @default "report" */
+  readonly onLastingError?: "report" | "throw";
+}
+
 /**
  * Follows one log stream from its start with GetLogEvents and its forward token, so each event
  * is reported exactly once, in order, however often it is read.
@@ -25,15 +34,41 @@ const MAX_PAGES_PER_READ = 50;
 export class LogStreamer {
   private nextToken?: string;
   private streamFound = false;
-  private failing = false;
+  private failing?: { readonly error: unknown };
   private stopped = false;
+  private caughtUp = false;
 
   constructor(
     private readonly client: CloudWatchLogsClient,
     readonly logGroupName: string,
     readonly logStreamName: string,
     private readonly reporter: Reporter,
+    private readonly options: LogStreamerOptions = {},
   ) {}
+
+  /** Whether the stream exists (as far as the reads so far tell). */
+  get found(): boolean {
+    return this.streamFound;
+  }
+
+  /**
+   * Reads everything written so far: up to the end of the stream, or nothing when it does not
+   * exist. Throws a RunnerError when it cannot be read: the SDK has retried already.
+   */
+  async readToEnd(): Promise<void> {
+    for (;;) {
+      await this.readAvailable();
+      if (this.failing !== undefined) {
+        throw RunnerError.ofAwsCall(
+          `cannot read the log stream ${this.logStreamName} of ${this.logGroupName}`,
+          this.failing.error,
+        );
+      }
+      if (this.caughtUp || !this.streamFound || this.stopped) {
+        return;
+      }
+    }
+  }
 
   /** Says so when the stream never appeared: a container that wrote nothing has none. */
   reportIfNeverFound(): void {
@@ -61,7 +96,7 @@ export class LogStreamer {
         return count;
       }
       this.streamFound = true;
-      this.failing = false;
+      this.failing = undefined;
       for (const event of response.events ?? []) {
         this.reporter.logLine(event.message ?? "", event.timestamp ?? event.ingestionTime ?? 0);
         count++;
@@ -69,7 +104,8 @@ export class LogStreamer {
       // At the end of the stream GetLogEvents hands back the token it was given; a page may be
       // empty before the end, so only an unchanged token means there is nothing more yet.
       const token = response.nextForwardToken;
-      if (token === undefined || token === this.nextToken) {
+      this.caughtUp = token === undefined || token === this.nextToken;
+      if (this.caughtUp) {
         return count;
       }
       this.nextToken = token;
@@ -84,14 +120,52 @@ export class LogStreamer {
     }
     const where = `${this.logGroupName} ${this.logStreamName}`;
     if (isTransientAwsError(error)) {
-      if (!this.failing) {
+      if (this.failing === undefined) {
         this.reporter.status(`cannot read the logs (${where}): ${awsErrorText(error)}; retrying`);
-        this.failing = true;
       }
+      this.failing = { error };
       return;
+    }
+    if (this.options.onLastingError === "throw") {
+      throw RunnerError.ofAwsCall(
+        `cannot read the log stream ${this.logStreamName} of ${this.logGroupName}`,
+        error,
+      );
     }
     // Missing permissions will not come back: the job goes on without its logs on the console.
     this.stopped = true;
     this.reporter.status(`stopped streaming logs (${where}): ${awsErrorText(error)}`);
+  }
+}
+
+/** What {@link drainLogs} needs from the world. */
+export interface LogDrainOptions {
+  readonly now: () => number;
+  /** Waits, or less if the caller is told to stop meanwhile. */
+  readonly sleep: (ms: number) => Promise<void>;
+  /** How long to keep reading after the task stopped, until a read brings nothing new (ms). */
+  readonly logDrainMs: number;
+  /** The wait between reads (ms). */
+  readonly pollMs: number;
+  /** Whether to leave at once (a signal arrived). */
+  readonly interrupted: () => boolean;
+}
+
+/**
+ * Reads the logs on after the task stopped until a read brings nothing and `logDrainMs` has
+ * passed: CloudWatch Logs may still receive the container's last lines after the task stopped.
+ */
+export async function drainLogs(logs: LogStreamer, options: LogDrainOptions): Promise<void> {
+  const { now, sleep, logDrainMs, pollMs, interrupted } = options;
+  const stoppedSeenAt = now();
+  for (;;) {
+    const count = await logs.readAvailable();
+    const waited = now() - stoppedSeenAt;
+    if ((count === 0 && waited >= logDrainMs) || interrupted()) {
+      return;
+    }
+    if (count === 0) {
+      await sleep(Math.min(pollMs, logDrainMs - waited));
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { KeyValuePair, RunTaskCommandInput, Tag } from "@aws-sdk/client-ecs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { JOB_TAG_KEY } from "../contract/job-run-spec";
+import { environmentOfPrefix, JOB_TAG_KEY, jobParameterPrefix } from "../contract/job-run-spec";
+import { parseSince, sinceInstant, type Since } from "./local-time";
 import type { RunRequest } from "./run-job";
 
 /**
@@ -52,6 +53,10 @@ const CLIENT_TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 /** Container names: up to 255 letters, numbers, hyphens and underscores (task definition rule). */
 const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** One segment of an SSM parameter name: the job name and the environment name. */
+const NAME_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+/** A fully qualified SSM parameter path (the prefix of an environment's job parameters). */
+const PARAMETER_PATH = /^(\/[A-Za-z0-9_.-]+)+\/?$/;
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
@@ -249,11 +254,67 @@ export function addCommonOptions(command: Command): Command {
       ),
     )
     .addOption(new Option("--quiet", "print no status lines (errors and container logs still)"))
+    .addOption(regionOption());
+}
+
+/** `--region`: the AWS region of the calls. */
+export function regionOption(): Option {
+  return new Option(
+    "--region <region>",
+    "AWS region (default: the SDK's region settings)",
+  ).argParser(parseMatching(REGION, "an AWS region looks like ap-northeast-1"));
+}
+
+/** Where a deployed job's SSM parameter is: `--env <env>`, or `--parameter-prefix <path>`. */
+export interface JobLocationOptions {
+  readonly env?: string;
+  readonly parameterPrefix?: string;
+}
+
+/** A job's name, as the `<job>` argument takes it. */
+export const parseJobName = parseMatching(
+  NAME_SEGMENT,
+  "a job name has letters, numbers and _ . -",
+);
+
+/** Declares `--env` and `--parameter-prefix`, which say where a job's parameter is. */
+export function addJobLocationOptions(command: Command): Command {
+  return command
     .addOption(
-      new Option("--region <region>", "AWS region (default: the SDK's region settings)").argParser(
-        parseMatching(REGION, "an AWS region looks like ap-northeast-1"),
+      new Option("--env <env>", "the environment the job is deployed to, e.g. prod").argParser(
+        parseMatching(NAME_SEGMENT, "an environment name has letters, numbers and _ . -"),
       ),
+    )
+    .addOption(
+      new Option(
+        "--parameter-prefix <prefix>",
+        "read the job parameter under this SSM path instead of /ecs-batch/<env>",
+      )
+        .argParser(
+          parseMatching(
+            PARAMETER_PATH,
+            "an SSM parameter path starts with / as in /ecs-batch/prod",
+          ),
+        )
+        .conflicts("env"),
     );
+}
+
+/** The SSM path of the job parameters the options name (check {@link jobLocationProblem} first). */
+export function parameterPrefixOf(options: JobLocationOptions): string {
+  return options.parameterPrefix ?? jobParameterPrefix(options.env ?? "");
+}
+
+/** The environment the options name: `--env`, or the one whose prefix `--parameter-prefix` is. */
+export function environmentOf(options: JobLocationOptions): string | undefined {
+  return options.env ?? environmentOfPrefix(options.parameterPrefix ?? "");
+}
+
+/** What is missing from the job location options, or undefined. */
+export function jobLocationProblem(options: JobLocationOptions): string | undefined {
+  return options.env === undefined && options.parameterPrefix === undefined
+    ? "give the job's environment with --env <env> (or its SSM path with --parameter-prefix)"
+    : undefined;
 }
 
 /**
@@ -383,4 +444,75 @@ function mergeByKey<T>(
 ): T[] {
   const keys = new Set(overriding.map(keyOf));
   return [...base.filter((item) => !keys.has(keyOf(item))), ...overriding];
+}
+
+/** The options of `ecs-batch history` and `ecs-batch logs` that read the run ledger. */
+export interface LedgerReadOptions extends JobLocationOptions {
+  readonly since: Since;
+  /** `--timeout` of the ledger query (ms). */
+  readonly timeout: number;
+  readonly region?: string;
+}
+
+/** Declares `--since`, `--timeout` (of the ledger query) and `--region`. */
+export function addLedgerReadOptions(
+  command: Command,
+  defaultSince: string,
+  sinceMeans: string,
+): Command {
+  return command
+    .addOption(
+      new Option(
+        "--since <when>",
+        `${sinceMeans}: a time back from now (24h, 7d, 2w) or a date and time in your time zone (2026-11-22, 2026-11-22T18:00; Z or +09:00 for another)`,
+      )
+        .argParser(parseSince)
+        .default(parseSince(defaultSince), defaultSince),
+    )
+    .addOption(
+      new Option(
+        "--timeout <duration>",
+        "give up on the ledger query after this long, e.g. 30s, 2m",
+      )
+        .argParser(parseDuration)
+        .default(60_000, "60s"),
+    )
+    .addOption(regionOption());
+}
+
+/** What the ledger options of `history` and `logs` ask for, checked. */
+export interface LedgerRead {
+  /** The SSM path of the environment's job parameters. */
+  readonly prefix: string;
+  /** The start of the time range (ms since the epoch). */
+  readonly since: number;
+  /** How long to wait for a ledger query (ms). */
+  readonly timeoutMs: number;
+  /** @default the jobs' region */
+  readonly region?: string;
+}
+
+/**
+ * The ledger read the options ask for, `--since` taken in `timeZone`; a usage error when it is in
+ * the future.
+ */
+export function ledgerReadOf(
+  options: LedgerReadOptions,
+  now: number,
+  timeZone: string,
+  command: Command,
+): LedgerRead {
+  const since = sinceInstant(options.since, now, timeZone);
+  if (since >= now) {
+    command.error("error: --since is in the future: give a time before now", {
+      exitCode: 2,
+      code: "ecs-batch.usage",
+    });
+  }
+  return {
+    prefix: parameterPrefixOf(options),
+    since,
+    timeoutMs: options.timeout,
+    ...(options.region !== undefined ? { region: options.region } : {}),
+  };
 }

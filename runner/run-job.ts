@@ -71,8 +71,8 @@ export interface RunOutcome {
   readonly durationSeconds?: number;
 }
 
-const DEFAULT_POLL_INTERVAL_MS: BackoffLimits = { initial: 2000, max: 15_000 };
-const DEFAULT_LOG_DRAIN_MS = 10_000;
+export const DEFAULT_POLL_INTERVAL_MS: BackoffLimits = { initial: 2000, max: 15_000 };
+export const DEFAULT_LOG_DRAIN_MS = 10_000;
 /** The wait before attempt n + 1: 10 s × 2^(n-1), capped at 5 min, jittered. */
 export const RETRY_BACKOFF_MS: BackoffLimits = { initial: 10_000, max: 300_000 };
 const CLIENT_TOKEN_MAX_LENGTH = 64;

@@ -7,7 +7,7 @@ import {
 import { awsErrorText, isTransientAwsError } from "./aws-error";
 import { type BackoffLimits, backoffDelay } from "./backoff";
 import { durationText } from "./duration-text";
-import type { LogStreamer } from "./log-streamer";
+import { drainLogs, type LogStreamer } from "./log-streamer";
 import type { Reporter } from "./runner-deps";
 import { RunnerError } from "./runner-error";
 import type { SignalWatch } from "./signal-watch";
@@ -207,10 +207,7 @@ class TaskWaiter {
     return wakeAt === undefined ? delay : Math.min(delay, Math.max(0, wakeAt - now()));
   }
 
-  /**
-   * Reads the logs on after STOPPED until a read brings nothing and `logDrainMs` has passed:
-   * CloudWatch Logs may still receive the container's last lines after the task stopped.
-   */
+  /** Drains the container's logs after STOPPED, unless it never ran. */
   private async drainLogs(task: Task): Promise<void> {
     const { logs, containerName, now, watch, logDrainMs, pollIntervalMs } = this.options;
     if (logs === undefined || containerName === undefined) {
@@ -219,21 +216,14 @@ class TaskWaiter {
     if (taskEnd(task, containerName).kind === "not-started") {
       return;
     }
-    const stoppedSeenAt = now();
-    for (;;) {
-      const count = await logs.readAvailable();
-      const waited = now() - stoppedSeenAt;
-      if (count === 0 && waited >= logDrainMs) {
-        break;
-      }
-      if (watch.signal !== undefined && this.stop === undefined) {
-        // Told to go after the task ended on its own: its result is known, so leave now.
-        break;
-      }
-      if (count === 0) {
-        await watch.sleep(Math.min(pollIntervalMs.initial, logDrainMs - waited));
-      }
-    }
+    await drainLogs(logs, {
+      now,
+      sleep: (ms) => watch.sleep(ms),
+      logDrainMs,
+      pollMs: pollIntervalMs.initial,
+      // Told to go after the task ended on its own: its result is known, so leave now.
+      interrupted: () => watch.signal !== undefined && this.stop === undefined,
+    });
     logs.reportIfNeverFound();
   }
 }

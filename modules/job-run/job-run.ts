@@ -100,4 +100,7 @@ export interface RunnableJob {
   readonly runnerParameterPathArn?: string;
   /** ARN of the job's log group, which the runner reads the job's output from, when known. */
   readonly logGroupArn?: string;
+  /** ARN of the run ledger of the job's environment (a log group of run records), which
+   * `ecs-batch history` and `ecs-batch logs` query, when the job has one. */
+  readonly ledgerLogGroupArn?: string;
 }

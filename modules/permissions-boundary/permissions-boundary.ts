@@ -98,9 +98,23 @@ export function permissionsBoundaryStatements(scope: BoundaryScope): PolicyState
       resources: [`arn:${partition}:ecr:*:*:repository/*`],
     },
     {
+      // Jobs write their logs; the runner reads them, and queries the run ledger.
       sid: "WriteAndReadJobLogs",
-      actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:GetLogEvents"],
+      actions: [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:GetLogEvents",
+        "logs:StartQuery",
+        "logs:GetQueryResults",
+      ],
       resources: [arn("logs", "log-group:*")],
+    },
+    {
+      // The runner stops the ledger queries it gives up on; StopQuery has no resource-level
+      // permissions.
+      sid: "StopLogQueries",
+      actions: ["logs:StopQuery"],
+      resources: ["*"],
     },
     {
       ...stateMachineLoggingStatement(),

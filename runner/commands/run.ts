@@ -1,34 +1,28 @@
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
 import { Command, Option } from "commander";
 import type { CommandContext } from "../command-context";
-import {
-  environmentOfPrefix,
-  jobParameterName,
-  jobParameterPrefix,
-  type JobRunSpec,
-} from "../../contract/job-run-spec";
+import { jobParameterName, type JobRunSpec } from "../../contract/job-run-spec";
 import {
   addCommonOptions,
+  addJobLocationOptions,
   commonOptionsProblem,
-  parseMatching,
+  environmentOf,
+  jobLocationProblem,
+  parameterPrefixOf,
+  parseJobName,
   parseWholeNumber,
   runRequestOf,
   type CommonOptions,
+  type JobLocationOptions,
 } from "../options";
 import type { RunRequest } from "../run-job";
 
 /** The options of `ecs-batch run`, as commander stores them. */
-export interface RunOptions extends CommonOptions {
-  readonly env?: string;
-  readonly parameterPrefix?: string;
+export interface RunOptions extends CommonOptions, JobLocationOptions {
   readonly revision?: number;
   readonly deployedRevision?: boolean;
 }
 
-/** One segment of an SSM parameter name: the job name and the environment name. */
-const NAME_SEGMENT = /^[A-Za-z0-9_.-]+$/;
-/** A fully qualified SSM parameter path (the prefix of an environment's job parameters). */
-const PARAMETER_PATH = /^(\/[A-Za-z0-9_.-]+)+\/?$/;
 /** ECS keeps at most 1,000,000 revisions of a task definition family. */
 const MAX_REVISION = 1_000_000;
 
@@ -56,29 +50,8 @@ export function addRunCommand(program: Command, context: CommandContext): Comman
     .description(
       "run a deployed job: start its task as its SSM parameter /ecs-batch/<env>/<job> says, wait, stream its logs and exit with its container's exit code",
     )
-    .argument(
-      "<job>",
-      "the job's name",
-      parseMatching(NAME_SEGMENT, "a job name has letters, numbers and _ . -"),
-    )
-    .addOption(
-      new Option("--env <env>", "the environment the job is deployed to, e.g. prod").argParser(
-        parseMatching(NAME_SEGMENT, "an environment name has letters, numbers and _ . -"),
-      ),
-    )
-    .addOption(
-      new Option(
-        "--parameter-prefix <prefix>",
-        "read the job parameter under this SSM path instead of /ecs-batch/<env>",
-      )
-        .argParser(
-          parseMatching(
-            PARAMETER_PATH,
-            "an SSM parameter path starts with / as in /ecs-batch/prod",
-          ),
-        )
-        .conflicts("env"),
-    )
+    .argument("<job>", "the job's name", parseJobName);
+  addJobLocationOptions(command)
     .addOption(
       new Option(
         "--revision <n>",
@@ -95,10 +68,7 @@ export function addRunCommand(program: Command, context: CommandContext): Comman
     );
   addCommonOptions(command).addHelpText("after", EXAMPLES);
   command.action(async (job: string, options: RunOptions, self: Command) => {
-    const problem =
-      options.env === undefined && options.parameterPrefix === undefined
-        ? "give the job's environment with --env <env> (or its SSM path with --parameter-prefix)"
-        : commonOptionsProblem(options);
+    const problem = jobLocationProblem(options) ?? commonOptionsProblem(options);
     if (problem !== undefined) {
       self.error(`error: ${problem}`, { exitCode: 2, code: "ecs-batch.usage" });
     }
@@ -106,7 +76,7 @@ export function addRunCommand(program: Command, context: CommandContext): Comman
       options,
       { job },
       async () => {
-        const prefix = options.parameterPrefix ?? jobParameterPrefix(options.env as string);
+        const prefix = parameterPrefixOf(options);
         const [{ readJobRunSpec }, ssm] = await Promise.all([
           import("../job-parameter"),
           context.deps.createSsmClient({ region: options.region }),
@@ -123,7 +93,7 @@ export function addRunCommand(program: Command, context: CommandContext): Comman
           region: options.region ?? spec.region,
         };
       },
-      { environment: options.env ?? environmentOfPrefix(options.parameterPrefix ?? "") },
+      { environment: environmentOf(options) },
     );
   });
   return command;

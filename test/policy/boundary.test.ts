@@ -1,12 +1,15 @@
 import { environments } from "../../environments";
 import { EnvironmentConfig, externalTaskRoleArns } from "../../environments/environment-config";
 import { prod } from "../../environments/prod";
+import { runnerPolicy } from "../../modules/batch-job/runner-policy";
+import { type PolicyStatement, renderPolicyDocument } from "../../modules/iam-role/policy-document";
+import type { RunnableJob } from "../../modules/job-run/job-run";
 import { partitionOfRegion } from "../../modules/stack-context";
 import { permissionsBoundaryStatements } from "../../modules/permissions-boundary/permissions-boundary";
 import { permissionsBoundaryArn } from "../../modules/permissions-boundary/environment-iam";
 import { synthEnvironment } from "../environments/synth-environment";
 import { decide } from "./iam-simulator";
-import { permissionsOf, requestsOf } from "./policy-requests";
+import { type PolicyJson, permissionsOf, requestsOf } from "./policy-requests";
 
 /*
  * The permissions boundary caps every role of an environment. A boundary that forgets an action
@@ -90,20 +93,7 @@ describe.each([...environments, everything].map((config) => [config.name, config
       "%s may do under the boundary all its policies allow",
       async (_, role) => {
         for (const policy of role.policies) {
-          for (const statement of policy.document.Statement.filter((s) => s.Effect === "Allow")) {
-            for (const request of await requestsOf(statement, config.accountId, config.region)) {
-              const decision = await decide(
-                { arn: role.arn, policies: [JSON.stringify(policy.document)], boundary },
-                request,
-              );
-              expect([statement.Sid, request.action, request.resource, decision]).toEqual([
-                statement.Sid,
-                request.action,
-                request.resource,
-                "Allowed",
-              ]);
-            }
-          }
+          await expectAllowedUnder(boundary, role.arn, policy.document, config);
         }
       },
     );
@@ -112,19 +102,76 @@ describe.each([...environments, everything].map((config) => [config.name, config
       const runner = policies.find((p) => p.name === `${name}-ecs-batch-runner`);
       expect(runner).toBeDefined();
       const runnerRole = `arn:aws:iam::${config.accountId}:role/batch-scheduler`;
-      for (const statement of runner!.document.Statement) {
-        for (const request of await requestsOf(statement, config.accountId, config.region)) {
-          const decision = await decide(
-            { arn: runnerRole, policies: [JSON.stringify(runner!.document)], boundary },
-            request,
-          );
-          expect([statement.Sid, request.action, decision]).toEqual([
-            statement.Sid,
-            request.action,
-            "Allowed",
-          ]);
-        }
-      }
+      await expectAllowedUnder(boundary, runnerRole, runner!.document, config);
     });
   },
 );
+
+describe("the runner policy of jobs with a run ledger", () => {
+  // Literal ARNs stand in for a job's references, so every statement can be simulated as is.
+  const account = "123456789012";
+  const region = "ap-northeast-1";
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${region}:${account}:${resource}`;
+  const job: RunnableJob = {
+    jobName: "nightly-report",
+    run: {
+      taskDefinitionArn: arn("ecs", "task-definition/nightly-report"),
+      placement: {
+        clusterArn: arn("ecs", "cluster/batch"),
+        subnetIds: ["subnet-0123456789abcdef0"],
+      },
+    },
+    access: {
+      jobName: "nightly-report",
+      clusterArn: arn("ecs", "cluster/batch"),
+      clusterTasksArn: arn("ecs", "task/batch/*"),
+      taskDefinitionRevisionsArn: arn("ecs", "task-definition/nightly-report:*"),
+      passRoleArns: [`arn:aws:iam::${account}:role/prod-nightly-report-execution`],
+    },
+    safeToRerun: true,
+    runnerParameterArn: arn("ssm", "parameter/ecs-batch/prod/nightly-report"),
+    runnerParameterPathArn: arn("ssm", "parameter/ecs-batch/prod"),
+    logGroupArn: arn("logs", "log-group:/ecs-batch/prod/nightly-report"),
+    ledgerLogGroupArn: arn("logs", "log-group:/aws/events/prod-batch-runs"),
+  };
+  const policy = renderPolicyDocument(runnerPolicy([job]));
+  const boundary = permissionsBoundaryStatements({
+    partition: "aws",
+    accountId: account,
+    region,
+    roleNamePrefix: "prod-",
+  });
+
+  it("queries the ledger, and is allowed all of it under the environment's boundary", async () => {
+    const document = JSON.parse(policy) as PolicyJson;
+    expect(document.Statement.map((s) => s.Sid)).toEqual(
+      expect.arrayContaining(["QueryTheRunLedger", "StopLedgerQueries"]),
+    );
+    const role = `arn:aws:iam::${account}:role/batch-scheduler`;
+    await expectAllowedUnder(boundary, role, document, { accountId: account, region });
+  });
+});
+
+/** Expects IAM to allow `role`, under `boundary`, every request an Allow of `document` grants. */
+async function expectAllowedUnder(
+  boundary: PolicyStatement[],
+  role: string,
+  document: PolicyJson,
+  where: { readonly accountId: string; readonly region: string },
+): Promise<void> {
+  for (const statement of document.Statement.filter((s) => s.Effect === "Allow")) {
+    for (const request of await requestsOf(statement, where.accountId, where.region)) {
+      const decision = await decide(
+        { arn: role, policies: [JSON.stringify(document)], boundary },
+        request,
+      );
+      expect([statement.Sid, request.action, request.resource, decision]).toEqual([
+        statement.Sid,
+        request.action,
+        request.resource,
+        "Allowed",
+      ]);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { AccessDeniedException } from "@aws-sdk/client-ecs";
 // The SDK's credential provider errors (a dependency of the SDK clients, pinned by the lockfile).
 import { CredentialsProviderError } from "@smithy/core/config";
-import { runnerTuning } from "../../runner/cli";
+import { runnerTuning } from "../../runner/runner-tuning";
 import { RunnerError } from "../../runner/runner-error";
 import { NOW, parameterHolds, runFakeCli, ssmMock, SUCCEEDED, TASK_ARN } from "./fake-cli";
 
@@ -20,6 +20,8 @@ describe("ecs-batch", () => {
     expect(run.stdout).toMatch(/^Usage: ecs-batch \[options\] \[command\]/);
     expect(run.stdout).toMatch(/run \[options\] <job>/);
     expect(run.stdout).toMatch(/run-task \[options\]/);
+    expect(run.stdout).toMatch(/history \[options\] \[job\]/);
+    expect(run.stdout).toMatch(/logs \[options\] <job>/);
     expect(run.stdout).toMatch(/121 +the task never ran the job's container/);
     expect(run.stdout).toMatch(/129, 130, 143 +SIGHUP, SIGINT, SIGTERM received/);
     expect(run.stderr).toBe("");
@@ -37,6 +39,21 @@ describe("ecs-batch", () => {
       expect(run.requests).toEqual([]);
     },
   );
+
+  test.each([
+    ["history", /^ {2}ecs-batch history --all --env prod --since 24h$/m],
+    ["logs", /^ {2}ecs-batch logs nightly-report --env prod --follow$/m],
+  ])("%s --help describes it, its exit codes and examples, exit 0", async (command, example) => {
+    const run = await runFakeCli([command, "--help"]);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: ecs-batch ${command} \\[options\\]`));
+    expect(run.stdout).toMatch(/run ledger/);
+    expect(run.stdout).toMatch(/^Exit codes: 0 /m);
+    expect(run.stdout).toMatch(/^Examples:$/m);
+    expect(run.stdout).toMatch(example);
+    expect(ssmMock.calls()).toEqual([]);
+  });
 
   test("--version prints the package version", async () => {
     const run = await runFakeCli(["--version"]);
@@ -78,8 +95,8 @@ describe("ecs-batch", () => {
     });
 
     const [deps] = run.runnerDeps;
-    expect(deps.ecs).toEqual({});
-    expect(deps.logs).toEqual({});
+    expect(deps.ecs).toBe(run.taskClients[0].ecs);
+    expect(deps.logs).toBe(run.taskClients[0].logs);
     expect(deps.now()).toBe(NOW);
     expect(deps.random()).toBe(0.5);
     expect(deps.pollIntervalMs).toBeUndefined();

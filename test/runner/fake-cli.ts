@@ -1,8 +1,8 @@
-import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import type { ECSClient } from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import type { AwsClientOptions } from "../../runner/aws-clients";
+import type { AwsClientOptions, TaskClients } from "../../runner/aws-clients";
 import { createSsmClient } from "../../runner/aws-clients";
 import { runCli } from "../../runner/cli";
 import type { CliDeps } from "../../runner/command-context";
@@ -64,8 +64,9 @@ export interface CliRun {
   /** What runJob was asked to run, in order. */
   readonly requests: RunRequest[];
   readonly runnerDeps: RunnerDeps[];
-  /** The options of each createTaskClients call. */
+  /** The options of each createTaskClients call, and the clients it made. */
   readonly taskClientOptions: AwsClientOptions[];
+  readonly taskClients: TaskClients[];
   readonly ssmClientOptions: AwsClientOptions[];
 }
 
@@ -76,6 +77,13 @@ export interface FakeCliOptions {
   readonly files?: Record<string, string>;
   readonly stdin?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The user's time zone. @default "Asia/Tokyo" */
+  readonly timeZone?: string;
+  /** The clock. @default {@link NOW}, standing still */
+  readonly now?: () => number;
+  /** What sleeping does. @default return at once */
+  readonly sleep?: CliDeps["sleep"];
+  readonly signals?: CliDeps["signals"];
 }
 
 /** Runs `ecs-batch <argv>` in-process with fake dependencies and records what it did. */
@@ -85,6 +93,7 @@ export async function runFakeCli(argv: string[], options: FakeCliOptions = {}): 
   const requests: RunRequest[] = [];
   const runnerDeps: RunnerDeps[] = [];
   const taskClientOptions: AwsClientOptions[] = [];
+  const taskClients: TaskClients[] = [];
   const ssmClientOptions: AwsClientOptions[] = [];
   const deps: CliDeps = {
     runJob: async (request, d) => {
@@ -102,9 +111,16 @@ export async function runFakeCli(argv: string[], options: FakeCliOptions = {}): 
     },
     createTaskClients: async (clientOptions) => {
       taskClientOptions.push(clientOptions);
-      return { ecs: {} as ECSClient, logs: {} as CloudWatchLogsClient };
+      // aws-sdk-client-mock's mocks of these clients (fake-runner-deps.ts) answer their calls.
+      const region = clientOptions.region ?? "ap-northeast-1";
+      const clients = {
+        ecs: new ECSClient({ region }),
+        logs: new CloudWatchLogsClient({ region }),
+      };
+      taskClients.push(clients);
+      return clients;
     },
-    signals: { on: () => () => undefined },
+    signals: options.signals ?? { on: () => () => undefined },
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     readFile: async (path) => {
@@ -117,11 +133,12 @@ export async function runFakeCli(argv: string[], options: FakeCliOptions = {}): 
       return text;
     },
     readStdin: async () => options.stdin ?? "",
-    sleep: async () => undefined,
-    now: () => NOW,
+    sleep: options.sleep ?? (async () => undefined),
+    now: options.now ?? (() => NOW),
     random: () => 0.5,
     defaultStartedBy: () => STARTED_BY,
     version: "1.2.3",
+    timeZone: options.timeZone ?? "Asia/Tokyo",
     env: options.env ?? {},
   };
   const exitCode = await runCli(argv, deps);
@@ -132,6 +149,20 @@ export async function runFakeCli(argv: string[], options: FakeCliOptions = {}): 
     requests,
     runnerDeps,
     taskClientOptions,
+    taskClients,
     ssmClientOptions,
+  };
+}
+
+/** A clock that sleeping moves on; `onSleep` runs at each sleep, e.g. to write log lines. */
+export function movingClock(onSleep: (sleepNumber: number) => void = () => undefined) {
+  let clock = NOW;
+  let sleeps = 0;
+  return {
+    now: () => clock,
+    sleep: async (ms: number) => {
+      clock += ms;
+      onSleep(++sleeps);
+    },
   };
 }

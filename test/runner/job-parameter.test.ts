@@ -56,6 +56,15 @@ describe("parseJobRunSpec", () => {
     expect(jobRunSpecProblems({ ...SPEC, propagateTags: null }, "nightly-report")).toEqual([]);
   });
 
+  test("accepts the run ledger of the job's environment, or none", () => {
+    const withLedger = { ...SPEC, ledgerLogGroupName: "/aws/events/prod-batch-runs" };
+    expect(parseJobRunSpec(JSON.stringify(withLedger), NAME, "nightly-report")).toEqual(withLedger);
+    expect(SPEC).not.toHaveProperty("ledgerLogGroupName");
+    // What Terraform writes when a variable named no ledger.
+    const nullLedger = JSON.stringify({ ...SPEC, ledgerLogGroupName: null });
+    expect(parseJobRunSpec(nullLedger, NAME, "nightly-report")).toEqual(SPEC);
+  });
+
   test("text that is not JSON", () => {
     expect(() => parseJobRunSpec("cluster: batch", NAME, "nightly-report")).toThrow(
       `job parameter ${NAME} is not JSON`,
@@ -119,6 +128,16 @@ describe("parseJobRunSpec", () => {
       'enableEcsManagedTags "true" is not valid: it must be true or false',
     ],
     ["safeToRerun", undefined, "safeToRerun is missing: it must be true or false"],
+    [
+      "ledgerLogGroupName",
+      "",
+      'ledgerLogGroupName "" is not valid: it must be a non-empty string, null or absent',
+    ],
+    [
+      "ledgerLogGroupName",
+      ["/aws/events/prod-batch-runs"],
+      'ledgerLogGroupName ["/aws/events/prod-batch-runs"] is not valid: it must be a non-empty string, null or absent',
+    ],
   ])("refuses %s = %j", (field, value, problem) => {
     expect(jobRunSpecProblems({ ...SPEC, [field]: value }, "nightly-report")).toEqual([problem]);
   });

@@ -1,5 +1,6 @@
 import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { LogStreamer, logStreamName } from "../../runner/log-streamer";
+import { RunnerError } from "../../runner/runner-error";
 import {
   APP_STREAM,
   awsError,
@@ -153,5 +154,63 @@ describe("LogStreamer", () => {
     expect(fake.statuses).toEqual([
       `stopped streaming logs (${LOG_GROUP} ${APP_STREAM}): AccessDeniedException: not authorized to perform logs:GetLogEvents`,
     ]);
+  });
+
+  describe("readToEnd", () => {
+    it("reads everything written so far, however many pages", async () => {
+      const fake = fakeRunnerDeps();
+      const stream = new FakeLogStream(APP_STREAM, 1);
+      stream.write(T0, ...Array.from({ length: 120 }, (_, index) => `line ${index}`));
+      const logs = streamer(fake);
+
+      await logs.readToEnd();
+
+      expect(lines(fake)).toHaveLength(120);
+      expect(logs.found).toBe(true);
+    });
+
+    it("ends at once for a stream that does not exist", async () => {
+      const fake = fakeRunnerDeps();
+      new FakeLogStream();
+      const logs = streamer(fake);
+
+      await logs.readToEnd();
+
+      expect(logs.found).toBe(false);
+      expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(1);
+    });
+
+    it("throws a RunnerError when the stream cannot be read now, after the SDK's retries", async () => {
+      const fake = fakeRunnerDeps();
+      logsMock
+        .on(GetLogEventsCommand)
+        .rejects(awsError("ThrottlingException", 400, "Rate exceeded"));
+      const logs = streamer(fake);
+
+      await expect(logs.readToEnd()).rejects.toThrow(
+        `cannot read the log stream ${APP_STREAM} of ${LOG_GROUP}: ThrottlingException: Rate exceeded`,
+      );
+      // The SDK retried already: one read, then the error.
+      expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(1);
+    });
+  });
+
+  it("throws, instead of stopping, on an error that will not pass, when told to", async () => {
+    const fake = fakeRunnerDeps();
+    logsMock
+      .on(GetLogEventsCommand)
+      .rejects(awsError("AccessDeniedException", 400, "not authorized"));
+    const logs = new LogStreamer(fake.deps.logs, LOG_GROUP, APP_STREAM, fake.deps.reporter, {
+      onLastingError: "throw",
+    });
+
+    const error = await logs.readAvailable().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(RunnerError);
+    expect(error).toMatchObject({
+      message: `cannot read the log stream ${APP_STREAM} of ${LOG_GROUP}: AccessDeniedException: not authorized`,
+      step: `cannot read the log stream ${APP_STREAM} of ${LOG_GROUP}`,
+    });
+    expect(fake.statuses).toEqual([]);
   });
 });

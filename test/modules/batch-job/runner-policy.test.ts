@@ -1,13 +1,14 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import { BatchJob, renderPolicyDocument, runnerPolicy } from "../../../modules";
+import type { RunnableJob } from "../../../modules/job-run/job-run";
 import { ParsedStatement, statementsOf, synthesize } from "../../synth";
 
 const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/batch";
 const SUBNETS = ["subnet-0123456789abcdef0"];
 
 /** The runner policy of the jobs `build` makes, as synthesized. */
-function policyOf(build: (scope: Construct) => BatchJob[]): ParsedStatement[] {
+function policyOf(build: (scope: Construct) => RunnableJob[]): ParsedStatement[] {
   const { json } = synthesize((scope) => {
     const jobs = build(scope);
     new IamPolicy(scope, "Runner", {
@@ -27,6 +28,25 @@ const job = (scope: Construct, jobName: string, task: object = {}, clusterArn = 
     task: { container: { image: "alpine:3.20" }, ...task },
   });
 
+/** The statements of the runner policy of jobs without a ledger. */
+const RUNNER_STATEMENTS = [
+  "ReadJobParameters",
+  "ListJobParameters",
+  "RunTheJobsTasks",
+  "PassTheJobsRolesToEcsTasks",
+  "TagTasksAtLaunch",
+  "WatchTheJobsTasks",
+  "StopTheTasksItStarted",
+  "FindTheJobContainer",
+  "ReadJobLogs",
+];
+
+const LEDGER = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/events/prod-batch-runs";
+
+/** A job of an environment with a run ledger, as the environment will give it. */
+const withLedger = (job: BatchJob, ledgerLogGroupArn = LEDGER): RunnableJob =>
+  Object.assign(Object.create(job) as BatchJob, { ledgerLogGroupArn });
+
 describe("runnerPolicy", () => {
   const statements = policyOf((scope) => [
     job(scope, "extract"),
@@ -39,17 +59,7 @@ describe("runnerPolicy", () => {
     );
 
   it("has exactly the statements the runner needs", () => {
-    expect(statements.map((s) => s.Sid)).toEqual([
-      "ReadJobParameters",
-      "ListJobParameters",
-      "RunTheJobsTasks",
-      "PassTheJobsRolesToEcsTasks",
-      "TagTasksAtLaunch",
-      "WatchTheJobsTasks",
-      "StopTheTasksItStarted",
-      "FindTheJobContainer",
-      "ReadJobLogs",
-    ]);
+    expect(statements.map((s) => s.Sid)).toEqual(RUNNER_STATEMENTS);
   });
 
   it("reads only the jobs' own parameters", () => {
@@ -168,5 +178,57 @@ describe("runnerPolicy", () => {
     ]);
     expect(statements.map((s) => s.Sid)).not.toContain("ReadJobParameters");
     expect(statements.map((s) => s.Sid)).not.toContain("ReadJobLogs");
+  });
+
+  describe("for jobs with a run ledger", () => {
+    const statements = policyOf((scope) => [
+      withLedger(job(scope, "extract")),
+      withLedger(job(scope, "load")),
+    ]);
+    const sid = (name: string) => statements.find((s) => s.Sid === name)!;
+
+    it("adds the ledger query statements, and nothing else", () => {
+      expect(statements.map((s) => s.Sid)).toEqual([
+        ...RUNNER_STATEMENTS,
+        "QueryTheRunLedger",
+        "StopLedgerQueries",
+      ]);
+    });
+
+    it("starts queries and reads their results on the ledger only, once for jobs that share it", () => {
+      expect(sid("QueryTheRunLedger")).toEqual({
+        Sid: "QueryTheRunLedger",
+        Effect: "Allow",
+        Action: ["logs:StartQuery", "logs:GetQueryResults"],
+        Resource: [LEDGER, `${LEDGER}:*`],
+      });
+    });
+
+    it("stops queries on every resource, as StopQuery has no resource-level permissions", () => {
+      expect(sid("StopLedgerQueries")).toEqual({
+        Sid: "StopLedgerQueries",
+        Effect: "Allow",
+        Action: ["logs:StopQuery"],
+        Resource: ["*"],
+      });
+      expect(statements.filter((s) => s.Resource.includes("*")).map((s) => s.Sid)).toEqual([
+        "FindTheJobContainer",
+        "StopLedgerQueries",
+      ]);
+    });
+
+    it("queries every ledger of jobs from two environments", () => {
+      const stg = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/events/stg-batch-runs";
+      const statements = policyOf((scope) => [
+        withLedger(job(scope, "extract")),
+        withLedger(job(scope, "load"), stg),
+      ]);
+      expect(statements.find((s) => s.Sid === "QueryTheRunLedger")!.Resource).toEqual([
+        LEDGER,
+        `${LEDGER}:*`,
+        stg,
+        `${stg}:*`,
+      ]);
+    });
   });
 });
