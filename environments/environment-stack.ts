@@ -272,8 +272,9 @@ export class EnvironmentStack extends TerraformStack {
         logs: { ...task?.logs, region: this.config.region } as JobTaskOptions["logs"],
       },
       runnerParameterPrefix: jobParameterPrefix(this.config.name),
-      // The ledger is made once the jobs are, under this name.
+      // The ledger is made once the jobs are, under this name, in the environment's account.
       ledgerLogGroupName: runLedgerLogGroupName(this.config.name),
+      ledgerLogGroupArn: `arn:${partitionOfRegion(this.config.region)}:logs:${this.config.region}:${this.config.accountId}:log-group:${runLedgerLogGroupName(this.config.name)}`,
       // A job without a schedule is run by a workflow (which reports for it) or by the runner.
       failureNotification: job.schedule ? notify : undefined,
     };

@@ -239,6 +239,9 @@ export interface BatchJobFromContainersProps extends BatchJobCommonProps {
    * runner's parameter for `ecs-batch history` and `ecs-batch logs`.
    * @default the runner's parameter names no ledger */
   readonly ledgerLogGroupName?: string;
+  /** ARN of that log group: the runner policy of the job (runnerPolicy) may query it.
+   * @default the runner policy grants no ledger queries for the job */
+  readonly ledgerLogGroupArn?: string;
 }
 
 /**
@@ -254,6 +257,7 @@ export interface BatchJobFromExistingTaskProps extends BatchJobCommonProps {
   readonly failureNotification?: never;
   readonly runnerParameterPrefix?: never;
   readonly ledgerLogGroupName?: never;
+  readonly ledgerLogGroupArn?: never;
 }
 
 /** A batch job: exactly one of `task` (containers made into a task definition here) and
@@ -303,6 +307,8 @@ export class BatchJob extends Construct implements RunnableJob {
   readonly clusterTasksArn: string;
   /** ARN of the runner's SSM parameter, when one is written. */
   readonly runnerParameterArn?: string;
+  /** ARN of the run ledger of the job's environment, when given: the runner may query it. */
+  readonly ledgerLogGroupArn?: string;
   /** ARN of the parameter path of the runner's parameter, when one is written. */
   readonly runnerParameterPathArn?: string;
   readonly logStreamPrefix: string;
@@ -396,6 +402,7 @@ export class BatchJob extends Construct implements RunnableJob {
     };
 
     this.runnerParameter = this.addRunnerParameter(props, tags);
+    this.ledgerLogGroupArn = props.existingTaskDefinition ? undefined : props.ledgerLogGroupArn;
     const prefix = props.runnerParameterPrefix ?? DEFAULT_RUNNER_PARAMETER_PREFIX;
     this.runCommand =
       this.runnerParameter && prefix !== false ? runCommandOf(props.jobName, prefix) : undefined;

@@ -559,3 +559,22 @@ describe("the run ledger's settings", () => {
     expect(app.node.findAll().filter((c) => c instanceof TerraformElement)).toEqual([]);
   });
 });
+
+describe("the runner policy of an environment", () => {
+  it("may query the environment's run ledger, the log group the ledger writes", () => {
+    const { tf } = synthEnvironment(dev);
+    const policy = Object.values(tf.resource?.aws_iam_policy ?? {}).find(
+      (p) => p.name === "dev-ecs-batch-runner",
+    );
+    const query = statementsOf(policy!.policy as string).find((s) => s.Sid === "QueryTheRunLedger");
+    const ledgerArn =
+      "arn:aws:logs:ap-northeast-1:111111111111:log-group:/aws/events/dev-batch-runs";
+    expect(query).toMatchObject({
+      Action: ["logs:StartQuery", "logs:GetQueryResults"],
+      Resource: [ledgerArn, `${ledgerArn}:*`],
+    });
+    expect(Object.values(tf.resource?.aws_cloudwatch_log_group ?? {}).map((g) => g.name)).toContain(
+      "/aws/events/dev-batch-runs",
+    );
+  });
+});
