@@ -1,4 +1,5 @@
 // The library's public surface: every construct, type and validator, from one place.
+export * from "./alarms";
 export * from "./batch-job";
 export * from "./batch-task-definition";
 export * from "./dead-letter-queue";

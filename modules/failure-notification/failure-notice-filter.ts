@@ -1,6 +1,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
+import { failedExecutionsAlarm } from "../alarms/failed-executions-alarm";
 import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
 import {
@@ -182,21 +183,13 @@ export class FailureNoticeFilter extends Construct implements NoticeFilterTarget
     tags: Record<string, string> | undefined,
     about: { what: string; deliveries: FailureDestination["deliveries"] },
   ): CloudwatchMetricAlarm {
-    return new CloudwatchMetricAlarm(this, id, {
+    return failedExecutionsAlarm(this, id, {
       alarmName,
-      alarmDescription:
+      description:
         `An execution of ${about.what} failed: a failure notice of a batch job may not have ` +
         `been sent. Find the failed execution in the Step Functions console (its error and the ` +
         `event it read are in its log group), and look at the job's stopped task in ECS.`,
-      namespace: "AWS/States",
-      metricName: "ExecutionsFailed",
-      dimensions: { StateMachineArn: stateMachine.arn },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
+      stateMachineArn: stateMachine.arn,
       alarmActions: about.deliveries.map((d) => d.topicArn),
       tags,
     });

@@ -4,6 +4,7 @@ import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
+import { failedExecutionsAlarm } from "../alarms/failed-executions-alarm";
 import {
   RUN_RECORD_DETAIL_TYPE,
   RUN_RECORD_SOURCE,
@@ -262,23 +263,15 @@ export class RunLedger extends Construct {
     });
 
     if (props.alarmTopicArns && props.alarmTopicArns.length > 0) {
-      this.recorderFailedAlarm = new CloudwatchMetricAlarm(this, "RecorderFailedAlarm", {
+      this.recorderFailedAlarm = failedExecutionsAlarm(this, "RecorderFailedAlarm", {
         alarmName: `${recorderName}-failed`,
-        alarmDescription:
+        description:
           `An execution of the run ledger's recorder of ${props.environment} failed: a start or ` +
           `stop of a job's task may be missing from ${runLedgerLogGroupName(props.environment)}. ` +
           `Find the failed execution in the Step Functions console (its error and the event are ` +
           `in its log group).`,
-        namespace: "AWS/States",
-        metricName: "ExecutionsFailed",
-        dimensions: { StateMachineArn: this.recorder.arn },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [...props.alarmTopicArns],
+        stateMachineArn: this.recorder.arn,
+        alarmActions: props.alarmTopicArns,
         tags,
       });
     }
