@@ -230,6 +230,15 @@ if (isEntryPoint()) {
   // On Node 20 the AWS SDK prints an eight-line deprecation notice on every run, which would land
   // in every job scheduler's log; docs/runner-install.md says which Node versions the SDK supports.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // A reader that stops early (`ecs-batch history ... | head`) closes the pipe: what is left to
+  // print is dropped, and the command goes on to its own end and exit code (a run still waits for
+  // its task), instead of crashing with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") {
+      throw error;
+    }
+    process.stdout.write = () => true;
+  });
   runCli(process.argv.slice(2), nodeCliDeps()).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { EXIT_CODES, signalExitCode } from "../../../runner/exit-codes";
-import { TASK_ARN, expectExitCode, runCli, startCli } from "./cli-process";
+import { spawn } from "node:child_process";
+import { BUILT_CLI, TASK_ARN, expectExitCode, runCli, startCli } from "./cli-process";
 import {
   BatchFixture,
   CLUSTER_NAME,
@@ -283,5 +284,20 @@ describe("ecs-batch run-task", () => {
       containerExitCode: 0,
     });
     expect((await describeTask(fixture, summary.taskArn)).lastStatus).toBe("STOPPED");
+  });
+});
+
+describe("ecs-batch writing to a reader that stops early (| head)", () => {
+  test("drops what is left to print and ends as the command would, without a stack trace", async () => {
+    const child = spawn(BUILT_CLI.file, [...BUILT_CLI.args, "history", "--help"], {
+      cwd: BUILT_CLI.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe, as `head -1` does.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
   });
 });
