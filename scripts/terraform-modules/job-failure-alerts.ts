@@ -5,7 +5,12 @@ import {
 import { runCommandOf } from "../../contract/job-run-spec";
 import { DEFAULT_RUNNER_PARAMETER_PREFIX } from "../../modules/batch-job/runner-parameter";
 import { TerraformModule } from "./terraform-module";
-import { LOG_GROUP_NAME_PATTERN, matches, SNS_TOPIC_ARN_PATTERN } from "./validations";
+import {
+  LOG_GROUP_NAME_PATTERN,
+  PARAMETER_PATH,
+  SNS_TOPIC_ARN_PATTERN,
+  matches,
+} from "./validations";
 
 /** Rule names have at most 64 characters, and the failure rule is `<job>-failed`. */
 const JOB_NAME_MAX = 64 - "-failed".length;
@@ -136,13 +141,7 @@ export const jobFailureAlertsModule: TerraformModule = {
       description:
         "The job's runner_parameter_prefix, for the re-run command in notices: `ecs-batch run <job_name> --parameter-prefix <prefix>`.",
       default: DEFAULT_RUNNER_PARAMETER_PREFIX,
-      validation: [
-        matches(
-          "runner_parameter_prefix",
-          "^(/[A-Za-z0-9_.-]+)+/?$",
-          "The runner_parameter_prefix must be an SSM parameter path such as /ecs-batch/prod.",
-        ),
-      ],
+      validation: [PARAMETER_PATH("runner_parameter_prefix")],
     },
     {
       name: "topic_arn",

@@ -8,20 +8,21 @@ import { PLATFORM_VERSION } from "../../modules/job-run/job-run-validation";
 import { IamScope } from "../../modules/iam-role/iam-scope";
 import { TerraformModule } from "./terraform-module";
 import {
-  eachMatches,
   EVENT_AGE,
   FARGATE_CPU_VALUES,
   FARGATE_MEMORY_VALUES,
-  hclString,
   LOG_GROUP_NAME_PATTERN,
   LOG_RETENTION,
+  PARAMETER_PATH,
+  RETRY_ATTEMPTS,
+  SCHEDULE_EXPRESSION_MESSAGE,
+  SCHEDULE_EXPRESSION_PATTERN,
+  eachMatches,
+  hclString,
   matches,
   maxLength,
   notEmpty,
   oneOf,
-  RETRY_ATTEMPTS,
-  SCHEDULE_EXPRESSION_MESSAGE,
-  SCHEDULE_EXPRESSION_PATTERN,
 } from "./validations";
 
 /** IAM role names have at most 64 characters, and the job's execution role is `<job>-execution`. */
@@ -305,13 +306,7 @@ export const scheduledJobModule: TerraformModule = {
       description:
         "Prefix of the SSM parameter `<prefix>/<job_name>` that tells ecs-batch run how to start the job, e.g. /ecs-batch/prod.",
       default: DEFAULT_RUNNER_PARAMETER_PREFIX,
-      validation: [
-        matches(
-          "runner_parameter_prefix",
-          "^(/[A-Za-z0-9_.-]+)+/?$",
-          "The runner_parameter_prefix must be an SSM parameter path such as /ecs-batch/prod.",
-        ),
-      ],
+      validation: [PARAMETER_PATH("runner_parameter_prefix")],
     },
     {
       name: "ledger_log_group_name",

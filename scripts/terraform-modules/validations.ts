@@ -137,3 +137,11 @@ export const EVENT_AGE = (name: string) =>
     SCHEDULER_LIMITS.maximumEventAgeSeconds.min,
     SCHEDULER_LIMITS.maximumEventAgeSeconds.max,
   );
+
+/** An SSM parameter path, as the runner's parameter prefix of a job. */
+export const PARAMETER_PATH = (name: string) =>
+  matches(
+    name,
+    "^(/[A-Za-z0-9_.-]+)+/?$",
+    `The ${name} must be an SSM parameter path such as /ecs-batch/prod.`,
+  );
