@@ -1,14 +1,11 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
+import { loggedStateMachine } from "../iam-role/logged-state-machine";
 import { failedExecutionsAlarm } from "../alarms/failed-executions-alarm";
 import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
-import {
-  publishToTopicsStatements,
-  stateMachineLoggingStatement,
-  stateMachineTracingStatement,
-} from "../iam-role/step-functions-statements";
+import { publishToTopicsStatements } from "../iam-role/step-functions-statements";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { invalidBeyondRepair, validateField } from "../validation/construct-validation";
 import { validateIamRoleName } from "../validation/names";
@@ -66,72 +63,40 @@ export class FailureNoticeFilter extends Construct implements NoticeFilterTarget
     const tags = props.tags ? { ...props.tags } : undefined;
     const deliveries = destination.deliveries;
 
-    this.senderLogGroup = this.logGroup("SenderLogGroup", name, props.tags);
-    this.senderRole = new IamRole(this, "SenderRole", {
-      name,
-      identifier: "states.amazonaws.com",
-      description: `Sends the failure notices of batch jobs to ${deliveries.length === 1 ? "their topic" : "their topics"}`,
-      policy: {
-        statements: [
-          ...publishToTopicsStatements(
-            deliveries.map((d) => d.topicArn),
-            destination.kmsKeyArn,
-          ),
-          stateMachineLoggingStatement(),
-          stateMachineTracingStatement(),
-        ],
-      },
-      tags: props.tags,
-    });
-    this.sender = new SfnStateMachine(this, "Sender", {
+    const sender = loggedStateMachine(this, {
       name,
       type: "STANDARD",
-      roleArn: this.senderRole.roleArn,
       definition: noticeSenderDefinition(deliveries),
-      loggingConfiguration: {
-        logDestination: `${this.senderLogGroup.logGroupArn}:*`,
-        level: "ERROR",
-        includeExecutionData: true,
+      ids: { logGroup: "SenderLogGroup", role: "SenderRole", stateMachine: "Sender" },
+      role: {
+        description: `Sends the failure notices of batch jobs to ${deliveries.length === 1 ? "their topic" : "their topics"}`,
+        statements: publishToTopicsStatements(
+          deliveries.map((d) => d.topicArn),
+          destination.kmsKeyArn,
+        ),
       },
-      tracingConfiguration: { enabled: true },
-      tags,
-      // Step Functions checks at creation that the role may deliver logs to the log group.
-      dependsOn: [this.senderRole.attachment],
+      tags: props.tags,
     });
+    this.senderLogGroup = sender.logGroup;
+    this.senderRole = sender.role;
+    this.sender = sender.stateMachine;
 
-    const filterName = `${name}-filter`;
-    this.filterLogGroup = this.logGroup("FilterLogGroup", filterName, props.tags);
-    this.filterRole = new IamRole(this, "FilterRole", {
-      name: filterName,
-      identifier: "states.amazonaws.com",
-      description: "Reads stopped tasks of batch jobs and starts one notice per failed task",
-      policy: {
+    const filter = loggedStateMachine(this, {
+      name: `${name}-filter`,
+      type: "EXPRESS",
+      definition: noticeFilterDefinition(this.sender.arn),
+      ids: { logGroup: "FilterLogGroup", role: "FilterRole", stateMachine: "Filter" },
+      role: {
+        description: "Reads stopped tasks of batch jobs and starts one notice per failed task",
         statements: [
-          {
-            sid: "SendNotices",
-            actions: ["states:StartExecution"],
-            resources: [this.sender.arn],
-          },
-          stateMachineLoggingStatement(),
-          stateMachineTracingStatement(),
+          { sid: "SendNotices", actions: ["states:StartExecution"], resources: [this.sender.arn] },
         ],
       },
       tags: props.tags,
     });
-    this.filter = new SfnStateMachine(this, "Filter", {
-      name: filterName,
-      type: "EXPRESS",
-      roleArn: this.filterRole.roleArn,
-      definition: noticeFilterDefinition(this.sender.arn),
-      loggingConfiguration: {
-        logDestination: `${this.filterLogGroup.logGroupArn}:*`,
-        level: "ERROR",
-        includeExecutionData: true,
-      },
-      tracingConfiguration: { enabled: true },
-      tags,
-      dependsOn: [this.filterRole.attachment],
-    });
+    this.filterLogGroup = filter.logGroup;
+    this.filterRole = filter.role;
+    this.filter = filter.stateMachine;
     this.stateMachineArn = this.filter.arn;
 
     this.eventsRole = new IamRole(this, "EventsRole", {
@@ -152,7 +117,7 @@ export class FailureNoticeFilter extends Construct implements NoticeFilterTarget
     this.eventsRoleArn = this.eventsRole.roleArn;
 
     this.noticeFailedAlarms = [
-      this.failedExecutionsAlarm("FilterFailedAlarm", `${filterName}-failed`, this.filter, tags, {
+      this.failedExecutionsAlarm("FilterFailedAlarm", `${name}-filter-failed`, this.filter, tags, {
         what: "the failure notice filter of batch jobs",
         deliveries,
       }),
@@ -161,19 +126,6 @@ export class FailureNoticeFilter extends Construct implements NoticeFilterTarget
         deliveries,
       }),
     ];
-  }
-
-  private logGroup(
-    id: string,
-    name: string,
-    tags: Readonly<Record<string, string>> | undefined,
-  ): JobLogGroup {
-    return new JobLogGroup(this, id, {
-      jobName: name,
-      // The vended-logs prefix keeps Step Functions' log resource policy small.
-      logGroupName: `/aws/vendedlogs/states/${name}`,
-      tags,
-    });
   }
 
   private failedExecutionsAlarm(

@@ -1,16 +1,13 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
+import { loggedStateMachine } from "../iam-role/logged-state-machine";
 import { JobFailureNotificationOptions } from "../failure-notification/job-failure-notification";
 import { addScheduleFailureAlarms } from "../failure-notification/schedule-failure-alarms";
 import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
 import { PolicyStatement } from "../iam-role/policy-document";
-import {
-  publishToTopicsStatements,
-  stateMachineLoggingStatement,
-  stateMachineTracingStatement,
-} from "../iam-role/step-functions-statements";
+import { publishToTopicsStatements } from "../iam-role/step-functions-statements";
 import { addJobSchedule, JobSchedule } from "../job-schedule/job-schedule";
 import { Schedule } from "../job-schedule/schedule-options";
 import { JobLogGroup } from "../job-log-group/job-log-group";
@@ -130,40 +127,26 @@ export class JobWorkflow extends Construct {
       invalidBeyondRepair(this, "jobs", (error as Error).message);
     }
 
-    this.logGroup = new JobLogGroup(this, "LogGroup", {
-      jobName: props.workflowName,
-      // The vended-logs prefix keeps Step Functions' log resource policy small.
-      logGroupName: `/aws/vendedlogs/states/${props.workflowName}`,
-      retentionDays: props.logRetentionDays,
-      tags: props.tags,
-    });
     const stateMachineArn = `arn:${providerPartition(this)}:states:${providerRegion(this)}:${providerAccountId(this)}:stateMachine:${props.workflowName}`;
-    this.role = new IamRole(this, "Role", {
-      name: `${props.workflowName}-workflow`,
-      identifier: "states.amazonaws.com",
-      description: `Step Functions role of workflow ${props.workflowName}: runs its jobs and nothing else`,
-      trustConditions: {
-        StringEquals: { "aws:SourceAccount": providerAccountId(this) },
-      },
-      policy: { statements: this.rolePolicy(props, stateMachineArn) },
-      tags: props.tags,
-    });
-    this.stateMachine = new SfnStateMachine(this, "Resource", {
+    const workflow = loggedStateMachine(this, {
       name: props.workflowName,
       type: "STANDARD",
-      roleArn: this.role.roleArn,
       // JSON text: subnets and security groups looked up at plan time become jsonencode(...).
       definition: jsonText(this.definition),
-      loggingConfiguration: {
-        logDestination: `${this.logGroup.logGroupArn}:*`,
-        level: "ALL",
-        includeExecutionData: true,
+      ids: { logGroup: "LogGroup", role: "Role", stateMachine: "Resource" },
+      role: {
+        name: `${props.workflowName}-workflow`,
+        description: `Step Functions role of workflow ${props.workflowName}: runs its jobs and nothing else`,
+        trustConditions: { StringEquals: { "aws:SourceAccount": providerAccountId(this) } },
+        statements: this.rolePolicy(props, stateMachineArn),
       },
-      tracingConfiguration: { enabled: true },
-      tags: props.tags ? { ...props.tags } : undefined,
-      // Step Functions checks at creation that the role may deliver logs.
-      dependsOn: [this.role.attachment],
+      logLevel: "ALL",
+      logRetentionDays: props.logRetentionDays,
+      tags: props.tags,
     });
+    this.logGroup = workflow.logGroup;
+    this.role = workflow.role;
+    this.stateMachine = workflow.stateMachine;
     this.stateMachineArn = this.stateMachine.arn;
 
     if (props.schedule) {
@@ -240,7 +223,6 @@ export class JobWorkflow extends Construct {
         ),
       );
     }
-    statements.push(stateMachineLoggingStatement(), stateMachineTracingStatement());
     return statements;
   }
 }

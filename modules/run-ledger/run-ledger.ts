@@ -4,6 +4,7 @@ import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
+import { loggedStateMachine } from "../iam-role/logged-state-machine";
 import { failedExecutionsAlarm } from "../alarms/failed-executions-alarm";
 import {
   RUN_RECORD_DETAIL_TYPE,
@@ -13,10 +14,6 @@ import {
 import { IamRole } from "../iam-role/iam-role";
 import { IamScope } from "../iam-role/iam-scope";
 import { renderResourcePolicy } from "../iam-role/resource-policy";
-import {
-  stateMachineLoggingStatement,
-  stateMachineTracingStatement,
-} from "../iam-role/step-functions-statements";
 import { JobLogGroup } from "../job-log-group/job-log-group";
 import { jsonText } from "../json-text/json-text";
 import { providerAccountId, providerPartition, providerRegion } from "../stack-context";
@@ -177,16 +174,16 @@ export class RunLedger extends Construct {
 
     // The recorder: reads each start and stop, writes the record.
     const recorderName = `${name}-recorder`;
-    const recorderLogs = new JobLogGroup(this, "RecorderLogGroup", {
-      jobName: recorderName,
-      logGroupName: `/aws/vendedlogs/states/${recorderName}`,
-      tags: props.tags,
-    });
-    this.recorderRole = new IamRole(this, "RecorderRole", {
+    const recorder = loggedStateMachine(this, {
       name: recorderName,
-      identifier: "states.amazonaws.com",
-      description: `Writes the run records of environment ${props.environment}'s jobs`,
-      policy: {
+      type: "EXPRESS",
+      definition: recorderDefinition(
+        props.environment,
+        props.jobs !== undefined ? jobTable(props.jobs) : props.jobTable,
+      ),
+      ids: { logGroup: "RecorderLogGroup", role: "RecorderRole", stateMachine: "Recorder" },
+      role: {
+        description: `Writes the run records of environment ${props.environment}'s jobs`,
         statements: [
           {
             sid: "PutRunRecords",
@@ -202,30 +199,12 @@ export class RunLedger extends Construct {
               Null: { "events:source": "false", "events:detail-type": "false" },
             },
           },
-          stateMachineLoggingStatement(),
-          stateMachineTracingStatement(),
         ],
       },
       tags: props.tags,
     });
-    this.recorder = new SfnStateMachine(this, "Recorder", {
-      name: recorderName,
-      type: "EXPRESS",
-      roleArn: this.recorderRole.roleArn,
-      definition: recorderDefinition(
-        props.environment,
-        props.jobs !== undefined ? jobTable(props.jobs) : props.jobTable,
-      ),
-      loggingConfiguration: {
-        logDestination: `${recorderLogs.logGroupArn}:*`,
-        level: "ERROR",
-        includeExecutionData: true,
-      },
-      tracingConfiguration: { enabled: true },
-      tags,
-      // Step Functions checks at creation that the role may deliver logs to the log group.
-      dependsOn: [this.recorderRole.attachment],
-    });
+    this.recorderRole = recorder.role;
+    this.recorder = recorder.stateMachine;
 
     this.taskRule = new CloudwatchEventRule(this, "TaskRule", {
       name: `${props.environment}-batch-task-changes`,
